@@ -1,0 +1,79 @@
+"""Course-wide settings: fast mode, random seeds, quiet logs and where files are kept.
+
+Introduced in notebooks/01_explore_mnist.ipynb.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+
+#: Environment variable that turns on fast mode ("1", "true" or "yes").
+FAST_MODE_VARIABLE = "MNIST_COURSE_FAST"
+
+#: Environment variable for the folder where the course keeps models and your own digits.
+HOME_VARIABLE = "MNIST_COURSE_HOME"
+
+
+def is_fast_mode() -> bool:
+    """Return True when ``MNIST_COURSE_FAST`` asks for fast mode.
+
+    Fast mode makes every notebook use a small, class-balanced part of MNIST and
+    fewer epochs, so that the whole course runs in CI in a few minutes. Without it,
+    the notebooks do the full run that their text describes.
+    """
+    value = os.environ.get(FAST_MODE_VARIABLE, "").strip().lower()
+    return value in {"1", "true", "yes", "on"}
+
+
+def pick(full, fast):
+    """Return ``fast`` in fast mode and ``full`` otherwise.
+
+    Example: ``num_epochs = pick(full=10, fast=1)``.
+    """
+    return fast if is_fast_mode() else full
+
+
+def set_seed(seed: int = 42) -> None:
+    """Make a run repeatable: seed Python, NumPy and (if it is loaded) Keras/TensorFlow."""
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    import sys
+
+    if "keras" in sys.modules or "tensorflow" in sys.modules:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+
+
+def quiet_tensorflow() -> None:
+    """Hide TensorFlow's start-up and warning messages so notebook outputs stay clean."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import logging
+
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+
+
+def course_home() -> Path:
+    """Folder for the course's own files: trained models and your saved digits.
+
+    ``$MNIST_COURSE_HOME`` if it is set, else ``~/mnist-course``. It is created on first use.
+    """
+    home = Path(os.environ.get(HOME_VARIABLE) or Path.home() / "mnist-course").expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def default_model_path() -> Path:
+    """Where ``mnist-course train`` saves the course CNN and where ``predict`` looks for it."""
+    return course_home() / "models" / "cnn.keras"
+
+
+def my_digits_dir() -> Path:
+    """Folder where the drawing pad saves your own labelled digits."""
+    return course_home() / "my_digits"

@@ -1,0 +1,34 @@
+"""Shared test set-up: fast mode, quiet TensorFlow, the offline MNIST file, a private course home."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Notebooks run by nbval inherit this environment: fast mode unless the caller chose otherwise.
+os.environ.setdefault("MNIST_COURSE_FAST", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
+if "MNIST_COURSE_DATA" not in os.environ and SHARED_MNIST.is_file():
+    os.environ["MNIST_COURSE_DATA"] = str(SHARED_MNIST)
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """The real MNIST arrays, loaded once for the session (never downloaded in tests)."""
+    from mnist_course.data import load_mnist
+
+    try:
+        return load_mnist(allow_download=False)
+    except Exception as error:  # pragma: no cover - tells the developer how to fix the set-up
+        pytest.fail(f"MNIST is needed for the tests: {error}")
+
+
+@pytest.fixture
+def course_home(tmp_path, monkeypatch):
+    """A private, empty MNIST_COURSE_HOME so tests never touch the user's own files."""
+    home = tmp_path / "course-home"
+    monkeypatch.setenv("MNIST_COURSE_HOME", str(home))
+    return home

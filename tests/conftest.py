@@ -32,3 +32,21 @@ def course_home(tmp_path, monkeypatch):
     home = tmp_path / "course-home"
     monkeypatch.setenv("MNIST_COURSE_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def trained_model_path(tmp_path_factory, mnist):
+    """A course CNN trained briefly on a small real subset (well above chance), saved as .keras.
+
+    Tests of prediction, the CLI and the drawing pad share it so that only one model is trained.
+    """
+    from mnist_course import config, data, models, training
+
+    (x_train, y_train), _ = mnist
+    images, labels = data.balanced_subset(x_train, y_train, per_class=300, seed=0)
+    config.set_seed(0)
+    model = models.build("cnn")
+    training.train(model, data.scale(images), labels, epochs=2, validation_split=0.1, verbose=False)
+    path = tmp_path_factory.mktemp("model") / "cnn.keras"
+    training.save_model(model, path)
+    return path

@@ -77,3 +77,23 @@ def default_model_path() -> Path:
 def my_digits_dir() -> Path:
     """Folder where the drawing pad saves your own labelled digits."""
     return course_home() / "my_digits"
+
+
+def check_versions() -> dict:
+    """Check that the installed libraries are new enough for the course; return their versions.
+
+    Raises:
+        RuntimeError: with the command to run, when Keras is older than 3 (the course uses Keras 3).
+    """
+    import sys
+
+    import keras
+
+    versions = {"python": sys.version.split()[0], "keras": keras.__version__, "numpy": np.__version__}
+    major = int(keras.__version__.split(".")[0])
+    if major < 3:
+        raise RuntimeError(
+            f"This course needs Keras 3, but Keras {keras.__version__} is installed. "
+            'Run: pip install -U "tensorflow>=2.16" "keras>=3.6"'
+        )
+    return versions

@@ -44,6 +44,9 @@ def _build_parser() -> argparse.ArgumentParser:
     # --- draw / serve (drawing pad) -------------------------------------------------------
     draw = commands.add_parser("draw", help="open the desktop drawing app (Tkinter)")
     draw.add_argument("--model", default=None, help="a .keras file (default: the model `train` saved)")
+    draw.add_argument("--brush", type=int, default=18, help="pen width in pixels (default: 18)")
+    draw.add_argument("--report", default=None, metavar="FILE",
+                      help="append each prediction as a JSON line to FILE (for scripts and tests)")
     draw.set_defaults(handler=_draw)
 
     serve = commands.add_parser("serve", help="serve the drawing pad as a web page for the classroom")
@@ -89,6 +92,9 @@ def main(argv=None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
+        from mnist_course.config import import_keras_quietly
+
+        import_keras_quietly()
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)

@@ -97,3 +97,31 @@ def check_versions() -> dict:
             'Run: pip install -U "tensorflow>=2.16" "keras>=3.6"'
         )
     return versions
+
+
+def import_keras_quietly():
+    """Import TensorFlow and Keras without their C++ start-up lines; return the ``keras`` module.
+
+    TensorFlow 2.19 and newer print "oneDNN custom operations are on" and "Could not find cuda drivers"
+    to the terminal whatever ``TF_CPP_MIN_LOG_LEVEL`` says (tensorflow/tensorflow#100442). The command
+    line tools hide the process's standard error while TensorFlow loads. Python errors still show.
+    """
+    import sys
+
+    if "tensorflow" not in sys.modules:
+        quiet_tensorflow()
+        sys.stderr.flush()
+        saved_stderr = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+            import tensorflow
+
+            tensorflow.config.list_physical_devices()  # device start-up prints its own lines too
+        finally:
+            os.dup2(saved_stderr, 2)
+            os.close(devnull)
+            os.close(saved_stderr)
+    import keras
+
+    return keras

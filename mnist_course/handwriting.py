@@ -1,0 +1,985 @@
+"""Any photo or drawing of a digit to a 28x28 MNIST-style image, one visible step at a time.
+
+MNIST digits are light ink on a dark background, scaled to fit a 20x20 box and centred by their
+centre of mass in a 28x28 image. A model trained on MNIST only works on your own digits after
+they are brought to the same form. The steps (each kept for teaching):
+
+1. read: any file, bytes, PIL image or NumPy array; phone orientation (EXIF) applied; large JPEGs
+   are decoded at a reduced size, which is both fast and enough for a digit;
+2. greyscale: one brightness number per pixel (transparent pixels become paper);
+3. background: the paper, estimated at low resolution, so that lighting and shadows divide out;
+4. ink: how much darker than the paper each pixel is (light-on-dark pictures are turned round);
+5. mask: pixels that are clearly ink; ruled and grid lines and specks are removed;
+6. digit: the cleaned ink, cropped to the digit;
+7. stroke: the pen width brought near MNIST's (thin pens thickened, markers thinned);
+8. box: fitted into a 20x20 box, keeping the shape;
+9. mnist: placed in 28x28 with its centre of mass in the middle.
+
+Introduced in notebooks/06_your_own_handwriting.ipynb.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
+
+# --- sizes -------------------------------------------------------------------------------------
+
+#: Longest side, in pixels, of the picture that the clean-up steps work on. A digit needs far fewer
+#: pixels than a phone camera gives; working small keeps a 12-megapixel photo well under 100 ms.
+WORKING_SIZE = 480
+#: Smallest picture (either side) that can hold a digit.
+MIN_SIDE = 8
+#: MNIST fits each digit into a box of this many pixels ...
+BOX_SIZE = 20
+#: ... and places the box in an image of this size.
+MNIST_SIZE = 28
+#: The digit is drawn this many times larger than the 20x20 box while its stroke width is adjusted.
+_DETAIL = 4
+#: MNIST's typical stroke width as a fraction of the digit's height (measured on MNIST's training
+#: digits with the same measure, :func:`stroke_width`, at the same scale).
+MNIST_STROKE_FRACTION = 0.15
+#: Where MNIST puts the centre of mass of a digit (row, column); the average over its training set.
+MNIST_CENTRE = (14.0, 14.0)
+
+
+class HandwritingError(ValueError):
+    """A picture could not be turned into a digit. The message says why and what to do."""
+
+
+class ImageReadError(HandwritingError):
+    """The file or data is not an image that can be read (missing, empty, damaged, too large)."""
+
+
+class BlankImageError(HandwritingError):
+    """The picture has no ink that could be a digit."""
+
+
+@dataclass
+class Preprocessed:
+    """The result of :func:`preprocess`: the 28x28 digit and every step that led to it.
+
+    Attributes:
+        image: ``(28, 28) float32`` in [0, 1], light digit on black, ready for the model.
+        steps: ordered ``{name: array}`` of intermediate pictures (greyscale ``float32`` in [0, 1],
+            except ``"original"``, which is the picture as read, as ``uint8``).
+        dark_ink: True when the ink was darker than the paper (the picture was turned round).
+        stroke_width: stroke width before and after adjustment, in pixels of the 80x80 detail box.
+        box: ``(top, left, bottom, right)`` of the digit in the working picture.
+    """
+
+    image: np.ndarray
+    steps: dict = field(default_factory=dict)
+    dark_ink: bool = True
+    stroke_width: tuple = (0.0, 0.0)
+    box: tuple = (0, 0, 0, 0)
+
+
+# =================================================================================================
+# 1. Reading any source
+# =================================================================================================
+
+
+def _describe(source) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return str(source)
+    return type(source).__name__
+
+
+def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
+    """Read a picture from a path, bytes, a file object or a PIL image, upright and not too large.
+
+    JPEG files are decoded at 1/2, 1/4 or 1/8 size when that still leaves ``working_size`` pixels
+    on the longest side (Pillow's ``draft``), which is much faster than a full decode. The EXIF
+    orientation that phones write is applied. Animated images give their first frame.
+
+    Args:
+        source: path (``str`` or ``Path``), ``bytes``, a binary file object, or a ``PIL.Image``.
+        working_size: longest side the result needs (it may be up to twice that).
+
+    Returns:
+        A loaded ``PIL.Image`` in its own mode (``"RGB"``, ``"L"``, ``"RGBA"``, ``"I;16"``, ...).
+
+    Raises:
+        ImageReadError: missing path, folder, empty or damaged file, not an image, or too many pixels.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    name = _describe(source)
+    if isinstance(source, Image.Image):
+        image = source
+    else:
+        if isinstance(source, (str, os.PathLike)):
+            path = Path(source).expanduser()
+            if not path.exists():
+                raise ImageReadError(f"{path}: no such file")
+            if path.is_dir():
+                raise ImageReadError(f"{path}: is a folder, not an image file")
+            if path.stat().st_size == 0:
+                raise ImageReadError(f"{path}: the file is empty (0 bytes)")
+            handle = path
+        elif isinstance(source, (bytes, bytearray, memoryview)):
+            if len(source) == 0:
+                raise ImageReadError("the image data is empty (0 bytes)")
+            handle = io.BytesIO(bytes(source))
+        elif hasattr(source, "read"):
+            handle = source
+        else:
+            raise ImageReadError(
+                f"cannot read a {type(source).__name__}: give a file path, bytes, a PIL image or a NumPy array"
+            )
+        try:
+            with warnings.catch_warnings():
+                # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; both mean "too large".
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = Image.open(handle)
+                image = _decode(image, working_size)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageReadError(
+                f"{name}: the image has too many pixels (Pillow's limit is {Image.MAX_IMAGE_PIXELS:,}); "
+                "it may be a decompression bomb. Make it smaller first."
+            ) from None
+        except UnidentifiedImageError:
+            raise ImageReadError(f"{name}: not an image file that Pillow can read (JPEG, PNG, BMP, GIF, WebP, ...)") from None
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            reason = str(error) or type(error).__name__
+            if "truncated" in reason or "broken data stream" in reason or isinstance(error, EOFError):
+                reason = "the file is truncated or damaged"
+            raise ImageReadError(f"{name}: could not read the image ({reason})") from None
+    try:
+        # Phones store the camera's rotation in EXIF instead of turning the pixels.
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # a damaged EXIF block should not stop us: keep the pixels as stored
+        pass
+    width, height = image.size
+    if min(width, height) < MIN_SIDE:
+        raise ImageReadError(
+            f"{name}: the image is {width}x{height} pixels, too small to hold a digit (need at least {MIN_SIDE}x{MIN_SIDE})"
+        )
+    return image
+
+
+def _decode(image: Image.Image, working_size: int) -> Image.Image:
+    """Decode an opened image, at reduced size for JPEG, and shrink it to about ``working_size``."""
+    if getattr(image, "is_animated", False):
+        image.seek(0)  # the first frame of an animated GIF or WebP
+    width, height = image.size
+    scale = working_size / max(width, height)
+    if image.format == "JPEG" and scale < 0.5:
+        # The JPEG decoder can scale by 1/2, 1/4, 1/8 as it decodes; ask for at least working_size.
+        image.draft(image.mode if image.mode in ("L", "RGB") else None,
+                    (max(1, int(width * scale)), max(1, int(height * scale))))
+    image.load()
+    factor = int(max(image.size) // working_size)
+    if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "I", "F", "P", "I;16"):
+        if image.mode == "P":
+            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        if image.mode == "I;16":
+            image = image.convert("I")
+        image = image.reduce(factor)  # fast block average, for PNG and other full decodes
+    return image
+
+
+def to_grey(image) -> np.ndarray:
+    """Turn a PIL image or NumPy array into greyscale brightness: ``(h, w) float32`` in [0, 1].
+
+    Colour uses the usual luminance weights; transparent pixels become paper (white behind dark
+    strokes, black behind light strokes); 16-bit and floating-point pictures are scaled to [0, 1].
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    if isinstance(image, Image.Image):
+        mode = image.mode
+        if mode == "P":
+            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+        elif mode in ("1", "CMYK", "YCbCr", "LAB", "HSV"):
+            image = image.convert("L" if mode == "1" else "RGB")
+        elif mode in ("PA", "La"):
+            image = image.convert("RGBA")
+        elif mode in ("RGBa",):
+            image = image.convert("RGBA")
+        array = np.asarray(image)
+        if image.mode.startswith("I;16") or image.mode in ("I", "F"):
+            array = array.astype(np.float32)
+            top = 65535.0 if array.max() > 255 else 255.0
+            if image.mode == "F":
+                top = max(float(array.max()), 1.0)
+            return np.clip(array / top, 0, 1).astype(np.float32)
+        return _array_to_grey(array)
+    return _array_to_grey(np.asarray(image))
+
+
+def _array_to_grey(array: np.ndarray) -> np.ndarray:
+    """Greyscale ``float32`` [0, 1] from an ``(h, w)``, ``(h, w, 1|2|3|4)`` array of any number type."""
+    if array.dtype == bool:
+        array = array.astype(np.float32)
+    if array.ndim == 3 and array.shape[-1] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (2, 3, 4)):
+        raise ImageReadError(
+            f"an image array must have shape (h, w), (h, w, 3) or (h, w, 4); got {array.shape}"
+        )
+    if not np.issubdtype(array.dtype, np.number):
+        raise ImageReadError(f"an image array must hold numbers, not {array.dtype}")
+    if np.issubdtype(array.dtype, np.integer):
+        top = float(np.iinfo(array.dtype).max) if array.dtype != np.uint8 else 255.0
+        if array.dtype.itemsize > 1 and array.max() <= 255:
+            top = 255.0
+        values = array.astype(np.float32) / top
+    else:
+        values = np.nan_to_num(array.astype(np.float32))
+        top = float(values.max()) if values.size else 1.0
+        if top > 1.0:
+            values = values / (255.0 if top <= 255.0 else top)
+        values = np.clip(values, 0, 1)
+    if values.ndim == 2:
+        return values
+    alpha = None
+    if values.shape[-1] in (2, 4):
+        alpha = values[..., -1]
+        values = values[..., :-1]
+    grey = values[..., 0] if values.shape[-1] == 1 else values @ np.array([0.299, 0.587, 0.114], np.float32)
+    if alpha is not None and alpha.min() < 0.99:
+        # Transparent = paper. The paper is white when the visible strokes are dark, black otherwise.
+        opaque = alpha > 0.5
+        strokes_dark = not opaque.any() or float(grey[opaque].mean()) < 0.5
+        paper = 1.0 if strokes_dark else 0.0
+        grey = grey * alpha + paper * (1.0 - alpha)
+    return grey.astype(np.float32)
+
+
+def _shrink(grey: np.ndarray, working_size: int) -> np.ndarray:
+    """Shrink a greyscale array so its longest side is at most ``working_size`` (area average)."""
+    height, width = grey.shape
+    if max(height, width) <= working_size:
+        return grey
+    picture = Image.fromarray(grey, mode="F")
+    scale = working_size / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(picture.resize(size, Image.Resampling.BOX), dtype=np.float32)
+
+
+def read_grey(source, working_size: int = WORKING_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """Read any source as a working-size greyscale array.
+
+    Returns:
+        ``(original, grey)``: the picture as read (``uint8``, at most ``working_size`` on its longest
+        side, for showing) and its greyscale ``(h, w) float32`` in [0, 1].
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    if isinstance(source, np.ndarray):
+        if source.ndim < 2 or min(source.shape[:2]) < MIN_SIDE:
+            raise ImageReadError(
+                f"the image array has shape {source.shape}, too small to hold a digit (need at least {MIN_SIDE}x{MIN_SIDE})"
+            )
+        grey = _shrink(_array_to_grey(source), working_size)
+        original = source if source.dtype == np.uint8 and max(source.shape[:2]) <= working_size else None
+        if original is None:
+            original = (grey * 255).round().astype(np.uint8)
+        return original, grey
+    image = open_image(source, working_size)
+    if max(image.size) > working_size:
+        scale = working_size / max(image.size)
+        size = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
+        if image.mode in ("L", "RGB", "RGBA", "LA", "I", "F"):
+            image = image.resize(size, Image.Resampling.BOX)
+        else:
+            grey = _shrink(to_grey(image), working_size)
+            return (grey * 255).round().astype(np.uint8), grey
+    grey = to_grey(image)
+    if image.mode in ("L", "RGB", "RGBA"):
+        original = np.asarray(image)
+    else:
+        original = (grey * 255).round().astype(np.uint8)
+    return original, grey
+
+
+# =================================================================================================
+# 2. Cleaning: background, ink, mask, lines and specks
+# =================================================================================================
+
+
+def _block_mean(grey: np.ndarray, step: int) -> np.ndarray:
+    """Average ``step x step`` blocks (the edge rows and columns that do not fill a block are dropped)."""
+    if step <= 1:
+        return grey
+    height, width = grey.shape
+    cropped = grey[: height - height % step, : width - width % step]
+    return cropped.reshape(cropped.shape[0] // step, step, cropped.shape[1] // step, step).mean(axis=(1, 3))
+
+
+def _background_step(shape) -> int:
+    return 4 if min(shape) >= 64 else 1
+
+
+def ink_is_dark(grey: np.ndarray) -> bool:
+    """Decide whether the ink is darker than the paper (the usual pen on paper) or lighter (chalk, MNIST).
+
+    The paper covers most of the picture, so its brightness is near the median. The ink is the side
+    whose extreme pixels lie further from it (looked at on a 4x smaller copy, which averages away noise).
+
+    Args:
+        grey: ``(h, w) float32`` in [0, 1].
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    small = _block_mean(grey, _background_step(grey.shape))
+    paper = float(np.median(small))
+    low, high = np.percentile(small, [0.5, 99.5])
+    darker = paper - float(low)
+    lighter = float(high) - paper
+    if darker > 1.5 * lighter:
+        return True
+    if lighter > 1.5 * darker:
+        return False
+    return paper >= 0.5
+
+
+def estimate_background(paper: np.ndarray) -> np.ndarray:
+    """Estimate the brightness of the bare paper under each pixel (lighting, shadows, tint).
+
+    Works at quarter resolution: a grey closing (a maximum then a minimum filter) wipes out dark
+    strokes narrower than the filter, and what is left is the paper.
+
+    Args:
+        paper: ``(h, w) float32``, dark ink on light paper.
+
+    Returns:
+        ``(h, w) float32``, the paper brightness.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    height, width = paper.shape
+    step = _background_step(paper.shape)
+    if step == 1:  # a small picture (an MNIST digit, an icon) is too small to hold shadows: flat paper
+        return np.maximum(np.full_like(paper, np.percentile(paper, 75)), paper).astype(np.float32)
+    small = _block_mean(paper, step).astype(np.float32)
+    size = max(3, round(max(small.shape) / 7))
+    background = ndimage.grey_closing(small, size=(size, size))
+    background = ndimage.uniform_filter(background, size=3)
+    if background.shape != paper.shape:
+        picture = Image.fromarray(np.ascontiguousarray(background, dtype=np.float32), mode="F")
+        background = np.asarray(picture.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)
+    # Never darker than the pixel itself: the paper is at least as bright as what lies on it.
+    return np.maximum(background, paper).astype(np.float32)
+
+
+def ink_from_background(paper: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """How much light the ink takes away from the paper: ``1 - paper / background``, in [0, 1].
+
+    Dividing (not subtracting) makes the answer the same in bright light and in shadow.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    return np.clip(1.0 - paper / np.maximum(background, 0.04), 0.0, 1.0).astype(np.float32)
+
+
+def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Remove ruled and grid lines: long, straight, nearly horizontal or vertical runs of ink.
+
+    A morphological opening with a long thin line keeps only the ink the line fits into (it is
+    first widened by two pixels so that slightly tilted lines still fit). Lines found this way that
+    cross most of the picture are removed, and the strokes they cut are joined again.
+
+    Args:
+        mask: ``(h, w) bool`` ink mask.
+
+    Returns:
+        ``(cleaned, lines)``: both ``(h, w) bool``.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    lines = np.zeros_like(mask)
+    if min(mask.shape) < 64:  # a small picture (an MNIST digit, an icon) has no page lines
+        return mask, lines
+    cleaned = mask
+    for axis in (1, 0):  # axis 1: horizontal lines; axis 0: vertical lines
+        extent = mask.shape[axis]
+        length = max(15, extent // 8)
+        if cleaned.sum(axis=axis).max() < 0.3 * extent:
+            continue  # no row (column) has enough ink to hold a line
+        # Widen the ink across the line by 4 pixels each way, so lines tilted up to ~7 degrees still fit.
+        widened = ndimage.maximum_filter1d(cleaned, size=9, axis=1 - axis)
+        runs = ndimage.minimum_filter1d(widened, size=length, axis=axis)  # erosion along the line
+        found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & cleaned  # dilation: the opening
+        if not found.any():
+            continue
+        labels, count = ndimage.label(found, structure=np.ones((3, 3)))
+        spans = {
+            index: (region[axis].stop - region[axis].start) / extent
+            for index, region in enumerate(ndimage.find_objects(labels), start=1)
+        }
+        # A page line crosses most of the picture, and pages have several parallel lines. A single
+        # long stroke (a tall 1 on a drawing pad) stays unless it crosses the whole picture.
+        long_ones = [index for index, span in spans.items() if span >= 0.75]
+        if len(long_ones) == 1 and spans[long_ones[0]] < 0.95:
+            continue
+        these = np.isin(labels, long_ones)
+        if not these.any() or (cleaned & ~these).sum() < 20:  # nothing would be left: it was the digit
+            continue
+        these = ndimage.binary_dilation(these, iterations=1) & cleaned
+        remaining = cleaned & ~these
+        # Join strokes that cross the line: fill line pixels with ink on both sides, across the line.
+        across = np.ones((13, 1) if axis == 1 else (1, 13), bool)
+        healed = ndimage.binary_closing(remaining, structure=across, border_value=0) & these
+        cleaned = remaining | healed
+        lines |= these & ~healed
+    return cleaned, lines
+
+
+def ink_mask(ink: np.ndarray) -> np.ndarray:
+    """Pixels that are clearly ink: above the noise of the paper and a fair part of the darkest ink.
+
+    Args:
+        ink: ``(h, w) float32`` in [0, 1], 0 = paper.
+
+    Returns:
+        ``(h, w) bool``.
+
+    Raises:
+        BlankImageError: nothing stands out from the paper.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    median = float(np.median(ink))
+    noise = 1.4826 * float(np.median(np.abs(ink - median)))  # robust standard deviation of the paper
+    floor = max(0.08, median + 5.0 * noise)
+    candidates = ink[ink > floor]
+    if candidates.size < 6:
+        raise BlankImageError("image has no ink: is the page blank?")
+    strong = float(np.percentile(candidates, 90))
+    if strong < 0.12:
+        raise BlankImageError("image has no ink: is the page blank? (only faint marks were found)")
+    return ink > max(floor, 0.4 * strong)
+
+
+@dataclass
+class _Part:
+    """One connected piece of ink."""
+
+    label: int
+    area: int
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+
+def _parts(mask: np.ndarray) -> tuple[np.ndarray, list[_Part]]:
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count == 0:
+        return labels, []
+    areas = ndimage.sum_labels(mask, labels, index=np.arange(1, count + 1))
+    parts = []
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        parts.append(_Part(index, int(areas[index - 1]), region[0].start, region[1].start, region[0].stop, region[1].stop))
+    return labels, parts
+
+
+def _significant(parts: list[_Part], shape) -> list[_Part]:
+    """Drop specks and long thin border artefacts (the edge of a page, a table edge)."""
+    if not parts:
+        return []
+    height, width = shape
+    biggest = max(part.area for part in parts)
+    kept = []
+    for part in parts:
+        if part.area < max(4, 0.06 * biggest):
+            continue
+        length = max(part.bottom - part.top, part.right - part.left)
+        touches = part.top == 0 or part.left == 0 or part.bottom == height or part.right == width
+        if touches and (part.area < biggest or (length > 0.25 * max(height, width) and length * length / part.area > 25)):
+            continue  # the edge of the page or the table, or a digit cut off by the frame
+        kept.append(part)
+    return kept
+
+
+def group_digits(parts: list[_Part]) -> list[list[_Part]]:
+    """Group pieces of ink into digits: pieces that overlap left-to-right belong to one digit.
+
+    Returns the groups ordered left to right; tiny groups (a dot, a speck) are dropped.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    groups: list[list[_Part]] = []
+    for part in sorted(parts, key=lambda part: part.left):
+        for group in groups:
+            left = min(p.left for p in group)
+            right = max(p.right for p in group)
+            overlap = min(right, part.right) - max(left, part.left)
+            narrower = min(right - left, part.right - part.left)
+            if overlap > 0.3 * narrower:
+                group.append(part)
+                break
+        else:
+            groups.append([part])
+    groups.sort(key=lambda group: min(p.left for p in group))
+    if not groups:
+        return []
+    tallest = max(max(p.bottom for p in group) - min(p.top for p in group) for group in groups)
+    biggest = max(sum(p.area for p in group) for group in groups)
+    return [
+        group
+        for group in groups
+        if max(p.bottom for p in group) - min(p.top for p in group) >= 0.35 * tallest
+        and sum(p.area for p in group) >= 0.1 * biggest
+    ]
+
+
+# =================================================================================================
+# 3. Shaping: stroke width, the 20x20 box, centre of mass
+# =================================================================================================
+
+
+def stroke_width(mask: np.ndarray) -> float:
+    """Average stroke width in pixels: twice the ink area divided by the length of its outline.
+
+    A stroke of width w and length L has area w*L and an outline about 2*L long.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    mask = np.asarray(mask, bool)
+    area = int(mask.sum())
+    if area == 0:
+        return 0.0
+    outline = int((mask & ~ndimage.binary_erosion(mask, border_value=0)).sum())
+    return 2.0 * area / max(outline, 1)
+
+
+def _disk(radius: int) -> np.ndarray:
+    rows, cols = np.ogrid[-radius : radius + 1, -radius : radius + 1]
+    return rows * rows + cols * cols <= radius * radius + radius * 0.5
+
+
+def fit_detail(digit: np.ndarray) -> np.ndarray:
+    """Scale a cropped digit so its longer side is 80 pixels (4x the 20x20 box), keeping the shape.
+
+    Returns:
+        ``(80, w) or (h, 80) float32``, with the other side a multiple of 4.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    detail = BOX_SIZE * _DETAIL
+    height, width = digit.shape
+    scale = detail / max(height, width)
+    new_height = max(_DETAIL, round(height * scale / _DETAIL) * _DETAIL)
+    new_width = max(_DETAIL, round(width * scale / _DETAIL) * _DETAIL)
+    picture = Image.fromarray(np.ascontiguousarray(digit, dtype=np.float32), mode="F")
+    resized = picture.resize((min(new_width, detail), min(new_height, detail)), Image.Resampling.BILINEAR)
+    return np.clip(np.asarray(resized, dtype=np.float32), 0, 1)
+
+
+def adjust_stroke(detail: np.ndarray, target: float | None = None) -> tuple[np.ndarray, float, float]:
+    """Thicken thin strokes and thin thick ones so the pen width is near MNIST's.
+
+    Args:
+        detail: the digit at detail scale (:func:`fit_detail`), ``float32`` in [0, 1].
+        target: wanted stroke width in detail pixels (default: MNIST's, from ``MNIST_STROKE_FRACTION``).
+
+    Returns:
+        ``(adjusted, width_before, width_after)``.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    if target is None:
+        target = MNIST_STROKE_FRACTION * BOX_SIZE * _DETAIL
+    before = stroke_width(detail > 0.35)
+    adjusted = detail
+    if before < 0.8 * target:
+        radius = max(1, round((target - before) / 2))
+        adjusted = ndimage.grey_dilation(detail, footprint=_disk(radius))
+    elif before > 1.35 * target:
+        radius = max(1, round((before - target) / 2))
+        thinner = ndimage.grey_erosion(detail, footprint=_disk(radius))
+        # Thinning must not erase the digit: stop short if too much ink would go.
+        if (thinner > 0.35).sum() >= 0.25 * (detail > 0.35).sum():
+            adjusted = thinner
+    after = stroke_width(adjusted > 0.35)
+    return adjusted.astype(np.float32), before, after
+
+
+def to_box(detail: np.ndarray) -> np.ndarray:
+    """Average each 4x4 block: the 80-pixel detail picture becomes the 20-pixel box, smoothly edged.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    height, width = detail.shape
+    return detail.reshape(height // _DETAIL, _DETAIL, width // _DETAIL, _DETAIL).mean(axis=(1, 3)).astype(np.float32)
+
+
+def centre_by_mass(box: np.ndarray) -> np.ndarray:
+    """Place the box in a 28x28 image so its centre of mass lands in the middle, as MNIST does.
+
+    Args:
+        box: ``(h, w) float32`` with ``h, w <= 20``.
+
+    Returns:
+        ``(28, 28) float32`` in [0, 1].
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    height, width = box.shape
+    row, col = ndimage.center_of_mass(box) if box.sum() > 0 else (height / 2, width / 2)
+    top = int(round(MNIST_CENTRE[0] - row))
+    left = int(round(MNIST_CENTRE[1] - col))
+    # Keep the whole box inside the image.
+    top = min(max(top, 0), MNIST_SIZE - height)
+    left = min(max(left, 0), MNIST_SIZE - width)
+    image = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    image[top : top + height, left : left + width] = box
+    return np.clip(image, 0, 1)
+
+
+# =================================================================================================
+# 4. The whole pipeline
+# =================================================================================================
+
+
+def _clean(source, invert):
+    """Steps 1-5: read, greyscale, background, ink, mask. Returns (steps, ink, mask, dark_ink)."""
+    original, grey = read_grey(source)
+    steps = {"original": original, "greyscale": grey}
+    if float(grey.max() - grey.min()) < 0.02:
+        raise BlankImageError("image has no ink: is the page blank? (every pixel has the same brightness)")
+    dark_ink = ink_is_dark(grey) if invert is None else bool(invert)
+    paper = grey if dark_ink else 1.0 - grey
+    background = estimate_background(paper)
+    ink = ink_from_background(paper, background)
+    steps["background"] = background if dark_ink else 1.0 - background
+    steps["ink"] = ink
+    mask = ink_mask(ink)
+    mask, _lines = remove_lines(mask)
+    return steps, ink, mask, dark_ink
+
+
+def _shape_digit(ink: np.ndarray, labels: np.ndarray, group: list[_Part], steps: dict) -> Preprocessed:
+    """Steps 6-9 for one group of ink pieces."""
+    top = min(p.top for p in group)
+    left = min(p.left for p in group)
+    bottom = max(p.bottom for p in group)
+    right = max(p.right for p in group)
+    window = (slice(top, bottom), slice(left, right))
+    keep = np.isin(labels[window], [p.label for p in group])
+    # Soft ink next to the kept pieces (their anti-aliased edges), nothing elsewhere.
+    keep = ndimage.binary_dilation(keep, iterations=1)
+    digit = ink[window] * keep
+    strong = float(np.percentile(digit[digit > 0], 90)) if (digit > 0).any() else 1.0
+    digit = np.clip(digit / max(strong, 1e-3), 0, 1).astype(np.float32)
+    detail = fit_detail(digit)
+    adjusted, before, after = adjust_stroke(detail)
+    box = to_box(adjusted)
+    image = centre_by_mass(box)
+    steps = dict(steps)
+    steps["digit"] = digit
+    steps["stroke"] = adjusted
+    steps["box"] = box
+    steps["mnist"] = image
+    return Preprocessed(image=image, steps=steps, stroke_width=(before, after), box=(top, left, bottom, right))
+
+
+def preprocess(source, invert: bool | None = None) -> Preprocessed:
+    """Bring any picture of one digit to MNIST's form, keeping every step for teaching.
+
+    Args:
+        source: a file path, ``bytes``, a binary file object, a ``PIL.Image`` or a NumPy array
+            (``(h, w)``, ``(h, w, 3)`` RGB or ``(h, w, 4)`` RGBA; ``uint8``, ``uint16``, ``bool`` or
+            ``float`` in [0, 1]).
+        invert: None decides automatically; True says the ink is darker than the paper (pen on paper),
+            False says it is lighter (chalk on a board, or an MNIST image).
+
+    Returns:
+        :class:`Preprocessed` with ``.image`` ``(28, 28) float32`` in [0, 1] and ``.steps``.
+
+    Raises:
+        ImageReadError: the source cannot be read.
+        BlankImageError: there is no ink.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    steps, ink, mask, dark_ink = _clean(source, invert)
+    labels, parts = _parts(mask)
+    parts = _significant(parts, mask.shape)
+    steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32) if parts else mask.astype(np.float32)
+    if not parts:
+        raise BlankImageError("image has no ink: is the page blank?")
+    groups = group_digits(parts)
+    # One digit: the largest group and any pieces close to it (a 5's loose top bar, a broken stroke).
+    main = max(groups, key=lambda group: sum(p.area for p in group))
+    top = min(p.top for p in main)
+    bottom = max(p.bottom for p in main)
+    left = min(p.left for p in main)
+    right = max(p.right for p in main)
+    reach = 0.25 * (bottom - top)
+    chosen = [
+        p for p in parts
+        if p.left < right + reach and p.right > left - reach and p.top < bottom + reach and p.bottom > top - reach
+    ]
+    result = _shape_digit(ink, labels, chosen, steps)
+    result.dark_ink = dark_ink
+    return result
+
+
+def to_mnist(source, invert: bool | None = None) -> np.ndarray:
+    """Any picture of one digit to a ``(28, 28) float32`` array in [0, 1], ready for the model.
+
+    See :func:`preprocess` for the arguments and the errors; this returns only the final image.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    return preprocess(source, invert=invert).image
+
+
+def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
+    """Split a picture of several digits (a written year, a phone number) into MNIST-style digits.
+
+    Pieces of ink that overlap left-to-right form one digit; digits are returned left to right.
+
+    Returns:
+        A list of :class:`Preprocessed`, one per digit.
+
+    Raises:
+        ImageReadError, BlankImageError: as :func:`preprocess`.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    steps, ink, mask, dark_ink = _clean(source, invert)
+    labels, parts = _parts(mask)
+    parts = _significant(parts, mask.shape)
+    if not parts:
+        raise BlankImageError("image has no ink: is the page blank?")
+    steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32)
+    results = []
+    for group in group_digits(parts):
+        result = _shape_digit(ink, labels, group, steps)
+        result.dark_ink = dark_ink
+        results.append(result)
+    return results
+
+
+def read_number(model, source, invert: bool | None = None) -> tuple[str, np.ndarray]:
+    """Read a number written in one picture: split it into digits and classify each.
+
+    Args:
+        model: a Keras model that takes MNIST digits (the course CNN).
+        source: as in :func:`preprocess`.
+
+    Returns:
+        ``(number, probabilities)``: the digits as a string (``"2026"``) and ``(n, 10) float32``.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    digits = split_digits(source, invert=invert)
+    images = np.stack([digit.image for digit in digits])
+    probabilities = _predict(model, images)
+    return "".join(str(int(row.argmax())) for row in probabilities), probabilities
+
+
+def _predict(model, images: np.ndarray) -> np.ndarray:
+    """Class probabilities ``(n, 10)`` for ``(n, 28, 28)`` images, using the course's predict_proba."""
+    try:
+        from mnist_course.models import predict_proba
+    except ImportError:  # pragma: no cover - the course library always has it
+        predict_proba = None
+    if predict_proba is not None:
+        return np.asarray(predict_proba(model, images), dtype=np.float32).reshape(len(images), -1)
+    return np.asarray(model(images[..., np.newaxis], training=False), dtype=np.float32)
+
+
+def top_k(probabilities: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
+    """The ``k`` most likely digits with their probabilities, most likely first.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    probabilities = np.asarray(probabilities).reshape(-1)
+    order = np.argsort(probabilities)[::-1][:k]
+    return [(int(digit), float(probabilities[digit])) for digit in order]
+
+
+# =================================================================================================
+# 5. Pictures for the lesson
+# =================================================================================================
+
+STEP_TITLES = {
+    "original": "as read",
+    "greyscale": "greyscale",
+    "background": "paper (background)",
+    "ink": "ink = 1 - grey/paper",
+    "mask": "clear ink, no lines",
+    "digit": "the digit, cropped",
+    "stroke": "stroke width adjusted",
+    "box": "fitted in 20x20",
+    "mnist": "28x28, centred",
+}
+
+
+def plot_steps(result: Preprocessed, axes=None, title: str | None = None):
+    """Draw the steps of :func:`preprocess` as a strip of small pictures.
+
+    Returns:
+        The matplotlib figure.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(result.steps)
+    if axes is None:
+        figure, axes = plt.subplots(1, len(names), figsize=(1.35 * len(names), 1.9))
+    else:
+        figure = np.ravel(axes)[0].figure
+    for axis, name in zip(np.ravel(axes), names):
+        picture = result.steps[name]
+        light_on_dark = name in ("ink", "mask", "digit", "stroke", "box", "mnist")
+        if picture.ndim == 3:
+            axis.imshow(picture)
+        else:
+            axis.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
+        axis.set_title(STEP_TITLES.get(name, name), fontsize=7)
+        axis.set_xticks([])
+        axis.set_yticks([])
+        if not light_on_dark:
+            for spine in axis.spines.values():
+                spine.set_color("0.7")
+    if title:
+        figure.suptitle(title, fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def plot_prediction(image: np.ndarray, probabilities: np.ndarray, title: str | None = None):
+    """Show a 28x28 digit next to the model's confidence for each digit, with the top 3 named.
+
+    Returns:
+        The matplotlib figure.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    import matplotlib.pyplot as plt
+
+    probabilities = np.asarray(probabilities).reshape(-1)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(7, 2.4), gridspec_kw={"width_ratios": [1, 2.4]})
+    left.imshow(image, cmap="gray", vmin=0, vmax=1)
+    left.set_xticks([])
+    left.set_yticks([])
+    best = int(probabilities.argmax())
+    colours = ["tab:blue" if digit == best else "0.75" for digit in range(10)]
+    right.bar(range(10), probabilities, color=colours)
+    right.set_xticks(range(10))
+    right.set_ylim(0, 1)
+    right.set_ylabel("confidence")
+    ranked = ", ".join(f"{digit}: {value:.0%}" for digit, value in top_k(probabilities))
+    right.set_title(f"top 3 - {ranked}", fontsize=9)
+    if title:
+        left.set_title(title, fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+# =================================================================================================
+# 6. The `mnist-course predict` command
+# =================================================================================================
+
+
+def _load_model_for_cli(path) -> object:
+    from mnist_course import config
+
+    model_path = Path(path).expanduser() if path else config.default_model_path()
+    if not model_path.is_file():
+        if path:
+            raise FileNotFoundError(f"model file not found: {model_path}")
+        raise FileNotFoundError(
+            f"no trained model at {model_path}. Train one first with: mnist-course train "
+            "(or pass --model PATH to a .keras file)"
+        )
+    config.quiet_tensorflow()
+    from mnist_course import training
+
+    return training.load_model(model_path)
+
+
+def describe_file(model, path) -> dict:
+    """Read one image file and predict: ``{"file", "digit", "confidence", "top3"}`` (+ ``"number"``).
+
+    A picture with several digits side by side also gets ``"number"`` (``"2026"``) and ``"digits"``.
+    The single-digit fields then describe the largest digit.
+
+    Raises:
+        HandwritingError: the file cannot be read or holds no ink.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    digits = split_digits(path)
+    if len(digits) > 1:
+        images = np.stack([digit.image for digit in digits])
+        probabilities = _predict(model, images)
+        number = "".join(str(int(row.argmax())) for row in probabilities)
+        single = preprocess(path)
+        single_probabilities = _predict(model, single.image[np.newaxis])[0]
+        record = _record(path, single_probabilities)
+        record["number"] = number
+        record["digits"] = [_record(None, row) for row in probabilities]
+        return record
+    probabilities = _predict(model, digits[0].image[np.newaxis])[0]
+    return _record(path, probabilities)
+
+
+def _record(path, probabilities) -> dict:
+    ranked = top_k(probabilities, 3)
+    record = {} if path is None else {"file": str(path)}
+    record.update(
+        digit=ranked[0][0],
+        confidence=round(ranked[0][1], 4),
+        top3=[{"digit": digit, "confidence": round(value, 4)} for digit, value in ranked],
+    )
+    return record
+
+
+def cli_predict(args) -> int:
+    """``mnist-course predict IMAGE... [--model PATH] [--json]``: the digit in each image.
+
+    Prints one line per file (or one JSON object per line with ``--json``). Returns 0 when every
+    file was read, 1 when any could not be read, 2 when there is no model.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    try:
+        model = _load_model_for_cli(getattr(args, "model", None))
+    except FileNotFoundError as error:
+        print(f"mnist-course predict: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a damaged or foreign .keras file
+        print(f"mnist-course predict: could not load the model: {error}", file=sys.stderr)
+        return 2
+    failures = 0
+    for path in args.images:
+        try:
+            record = describe_file(model, path)
+        except HandwritingError as error:
+            failures += 1
+            message = str(error)
+            if not message.startswith(str(path)):
+                message = f"{path}: {message}"
+            if args.json:
+                print(json.dumps({"file": str(path), "error": message}), flush=True)
+            else:
+                print(f"error: {message}", file=sys.stderr, flush=True)
+            continue
+        if args.json:
+            print(json.dumps(record), flush=True)
+        else:
+            others = ", ".join(f"{item['digit']} {item['confidence']:.0%}" for item in record["top3"])
+            line = f"{path}: {record['digit']} ({record['confidence']:.0%}; top 3: {others})"
+            if "number" in record:
+                line = f"{path}: number {record['number']} (largest digit {record['digit']}, {record['confidence']:.0%})"
+            print(line, flush=True)
+    return 1 if failures else 0

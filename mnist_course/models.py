@@ -1,0 +1,358 @@
+"""The networks of lessons 03-05: dense networks (MLPs), the seed CNNs and the course's own fast CNN.
+
+Every builder returns a compiled Keras model that takes pixels scaled to [0, 1] and ends in a softmax
+over the 10 digits. Dense networks take ``(28, 28)`` images and flatten them themselves; CNNs take
+``(28, 28, 1)`` images. ``predict_proba`` reshapes for you.
+
+Introduced in notebooks/03_mlp.ipynb (dense networks) and notebooks/05_cnn.ipynb (CNNs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import keras
+from keras import layers
+
+NUM_CLASSES = 10
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How a model is trained by default: epochs, batch size and learning rate.
+
+    ``peak_learning_rate`` set: one-cycle schedule (warm-up, then cosine decay to almost zero).
+    ``peak_learning_rate`` None: the optimizer's own constant learning rate.
+    """
+
+    epochs: int
+    batch_size: int = 128
+    peak_learning_rate: float | None = None
+    label_smoothing: float = 0.0
+
+
+# ---------------------------------------------------------------------------
+# Dense networks (lesson 03)
+# ---------------------------------------------------------------------------
+
+
+def _compile(model, optimizer="adam", label_smoothing=0.0):
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def mlp_128() -> keras.Model:
+    """The first dense network: one hidden layer of 128 units (seed 001), 101,770 parameters.
+
+    Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="mlp_128",
+    )
+    return _compile(model)
+
+
+def mlp_512() -> keras.Model:
+    """A wider dense network: 512 hidden units with dropout (seed 004, 98.31% there), 407,050 parameters.
+
+    Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Flatten(),
+            layers.Dense(512, activation="relu"),
+            layers.Dropout(0.2),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="mlp_512",
+    )
+    return _compile(model)
+
+
+def mlp_deep() -> keras.Model:
+    """A deep dense network 512-256-128-64 trained with RMSprop (seed 003, 98.0% there), 575,050 parameters.
+
+    Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Flatten(),
+            layers.Dense(512, activation="relu"),
+            layers.Dense(256, activation="relu"),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="mlp_deep",
+    )
+    return _compile(model, optimizer="rmsprop")
+
+
+def mlp() -> keras.Model:
+    """The course's best dense network: two hidden layers of 800 units with dropout, 1,276,810 parameters.
+
+    LeCun's table lists 800 hidden units at 98.4%; dropout and a one-cycle learning rate take it higher.
+    Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Flatten(),
+            layers.Dense(800, activation="relu"),
+            layers.Dropout(0.3),
+            layers.Dense(800, activation="relu"),
+            layers.Dropout(0.3),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="mlp",
+    )
+    return _compile(model)
+
+
+# ---------------------------------------------------------------------------
+# Convolutional networks (lesson 05)
+# ---------------------------------------------------------------------------
+
+
+def cnn_simple() -> keras.Model:
+    """The first CNN: one convolution, one pooling, a dense layer of 128 (seed 000), 693,962 parameters.
+
+    Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="cnn_simple",
+    )
+    return _compile(model)
+
+
+def cnn_three_conv() -> keras.Model:
+    """A CNN with three convolutions (seed 002; 99.10% in 5 epochs here), 93,322 parameters.
+
+    Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="cnn_three_conv",
+    )
+    return _compile(model)
+
+
+def cnn_dropout() -> keras.Model:
+    """The classic Keras MNIST CNN with dropout (seed 004, 99.21% there), 1,199,882 parameters.
+
+    conv32 - conv64 - pool - dropout - flatten - dense128 - dropout - softmax.
+    Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Dropout(0.25),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.5),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="cnn_dropout",
+    )
+    return _compile(model)
+
+
+def cnn() -> keras.Model:
+    """The course CNN: small, fast on a laptop CPU, and more accurate than every seed model.
+
+    Where a CPU spends its time is the convolutions on large images. So the first convolution has few,
+    wide (5x5) filters and the image is pooled to half its size straight away; batch normalization
+    and a one-cycle learning rate (see ``RECIPES``) let it learn in a few epochs.
+    Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(24, 5, use_bias=False),  # 28x28 -> 24x24
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),  # -> 12x12: the later layers work on a quarter of the pixels
+            layers.Conv2D(48, 3, use_bias=False),  # -> 10x10
+            layers.BatchNormalization(),
+            layers.ReLU(),
+            layers.MaxPooling2D(2),  # -> 5x5
+            layers.Flatten(),
+            layers.Dense(256, activation="relu"),
+            layers.Dropout(0.25),
+            layers.Dense(NUM_CLASSES, activation="softmax"),
+        ],
+        name="cnn",
+    )
+    return _compile(model, label_smoothing=RECIPES["cnn"].label_smoothing)
+
+
+#: Each builder by name: the names ``mnist-course train --model NAME`` accepts.
+BUILDERS = {
+    "mlp_128": mlp_128,
+    "mlp_512": mlp_512,
+    "mlp_deep": mlp_deep,
+    "mlp": mlp,
+    "cnn_simple": cnn_simple,
+    "cnn_three_conv": cnn_three_conv,
+    "cnn_dropout": cnn_dropout,
+    "cnn": cnn,
+}
+
+MODEL_NAMES = tuple(BUILDERS)
+
+#: The default training recipe of each model (epochs, batch size, learning-rate schedule).
+RECIPES = {
+    "mlp_128": Recipe(epochs=10),
+    "mlp_512": Recipe(epochs=10),
+    "mlp_deep": Recipe(epochs=10),
+    "mlp": Recipe(epochs=15, peak_learning_rate=2e-3),
+    "cnn_simple": Recipe(epochs=5),
+    "cnn_three_conv": Recipe(epochs=5),
+    "cnn_dropout": Recipe(epochs=12),
+    "cnn": Recipe(epochs=4, peak_learning_rate=1e-2, label_smoothing=0.1),
+}
+
+#: One line about each model, for ``mnist-course train --list`` and the lessons' tables.
+DESCRIPTIONS = {
+    "mlp_128": "dense 128 (seed 001)",
+    "mlp_512": "dense 512 + dropout (seed 004)",
+    "mlp_deep": "dense 512-256-128-64, RMSprop (seed 003)",
+    "mlp": "dense 800-800 + dropout, one-cycle (course MLP)",
+    "cnn_simple": "conv32-pool-dense128 (seed 000)",
+    "cnn_three_conv": "three convolutions (seed 002)",
+    "cnn_dropout": "conv32-conv64-pool-dropout-dense128 (seed 004)",
+    "cnn": "course CNN: few wide filters, early pooling, batch norm, one-cycle",
+}
+
+
+def build(name: str = "cnn") -> keras.Model:
+    """Build a fresh, compiled model by name (one of ``MODEL_NAMES``).
+
+    Raises:
+        ValueError: the name is not one of ``MODEL_NAMES``.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    if name not in BUILDERS:
+        raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODEL_NAMES)}")
+    return BUILDERS[name]()
+
+
+def recipe_for(model_or_name) -> Recipe:
+    """The default ``Recipe`` of a model (by its name); a plain Adam recipe for a model of your own."""
+    name = model_or_name if isinstance(model_or_name, str) else getattr(model_or_name, "name", "")
+    return RECIPES.get(name, Recipe(epochs=5))
+
+
+# ---------------------------------------------------------------------------
+# Prediction (all lessons)
+# ---------------------------------------------------------------------------
+
+
+def shape_for(model, images) -> np.ndarray:
+    """Reshape images to what ``model`` takes: ``(n, 784)``, ``(n, 28, 28)`` or ``(n, 28, 28, 1)``.
+
+    Args:
+        model: a Keras model with a single 28x28-image input.
+        images: one image ``(28, 28)`` or many ``(n, 28, 28)`` (also ``(n, 784)`` or ``(n, 28, 28, 1)``),
+            float in [0, 1].
+
+    Returns:
+        ``float32`` array with a batch axis, in the model's input shape.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 2 and images.shape == (28, 28):
+        images = images[np.newaxis]
+    elif images.ndim == 1 and images.size == 784:
+        images = images[np.newaxis]
+    if images.size % 784 or images.ndim < 2:
+        raise ValueError(f"expected 28x28 images, got an array of shape {images.shape}")
+    input_shape = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else (28, 28, 1)
+    return images.reshape((-1, *input_shape))
+
+
+def predict_proba(model, images, batch_size: int = 2048) -> np.ndarray:
+    """Return the model's probability for each digit, fast (calls the model directly, no ``model.predict``).
+
+    Args:
+        model: any model of this module (or a loaded one).
+        images: ``(28, 28)`` or ``(n, 28, 28)`` float32 in [0, 1].
+        batch_size: images per call, to keep memory small on big arrays.
+
+    Returns:
+        ``(n, 10) float32`` probabilities; each row sums to 1.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    batch = shape_for(model, images)
+    if len(batch) == 0:
+        return np.zeros((0, NUM_CLASSES), dtype=np.float32)
+    outputs = [
+        keras.ops.convert_to_numpy(model(batch[start : start + batch_size], training=False))
+        for start in range(0, len(batch), batch_size)
+    ]
+    return np.concatenate(outputs).astype(np.float32, copy=False)
+
+
+def predict_digits(model, images) -> np.ndarray:
+    """Return the most likely digit of each image: ``(n,)`` int64.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    return predict_proba(model, images).argmax(axis=1)
+
+
+def count_parameters(model) -> int:
+    """Number of numbers the model learns and keeps (all weights, including batch-norm statistics)."""
+    return int(model.count_params())

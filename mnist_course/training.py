@@ -1,0 +1,403 @@
+"""Train, evaluate, save and load models: checkpoints, early stopping and a quiet progress line.
+
+Introduced in notebooks/03_mlp.ipynb.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import keras
+
+from mnist_course import config, data, models
+
+
+class EpochLine(keras.callbacks.Callback):
+    """Print one short line per epoch (no progress bars), and remember how long each epoch took.
+
+    Example line: ``epoch 3/8  loss 0.081  acc 97.6%  val_loss 0.062  val_acc 98.1%  4.1 s``.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+
+    def __init__(self, num_epochs: int, show: bool = True, stream=None):
+        super().__init__()
+        self.num_epochs = num_epochs
+        self.show = show
+        self.stream = stream
+        self.seconds: list[float] = []
+        self._start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+        if not self.show:
+            return
+        logs = logs or {}
+        parts = [f"epoch {epoch + 1}/{self.num_epochs}"]
+        for key, label in (("loss", "loss"), ("accuracy", "acc"), ("val_loss", "val_loss"), ("val_accuracy", "val_acc")):
+            if key in logs:
+                value = float(logs[key])
+                parts.append(f"{label} {100 * value:.1f}%" if "acc" in label else f"{label} {value:.3f}")
+        parts.append(f"{self.seconds[-1]:.1f} s")
+        print("  ".join(parts), file=self.stream or sys.stdout, flush=True)
+
+
+class OneCycleLearningRate(keras.callbacks.Callback):
+    """Warm the learning rate up to a peak, then let it fall along a cosine curve to almost zero.
+
+    A high learning rate learns fast; the warm-up keeps the first steps stable and the slow end
+    settles the weights. This is what lets the course CNN learn in a few epochs.
+
+    Args:
+        peak: the highest learning rate.
+        total_steps: number of training steps (batches) in the whole run.
+        warmup_fraction: part of the run spent warming up.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+
+    def __init__(self, peak: float, total_steps: int, warmup_fraction: float = 0.2):
+        super().__init__()
+        self.peak = peak
+        self.total_steps = max(1, total_steps)
+        self.warmup_steps = max(1, int(warmup_fraction * self.total_steps))
+        self.step = 0
+
+    def rate(self, step: int) -> float:
+        """The learning rate at a given step."""
+        if step < self.warmup_steps:
+            return self.peak * (0.1 + 0.9 * step / self.warmup_steps)
+        progress = min(1.0, (step - self.warmup_steps) / max(1, self.total_steps - self.warmup_steps))
+        return self.peak * (0.002 + 0.998 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.model.optimizer.learning_rate.assign(self.rate(self.step))
+        self.step += 1
+
+
+def _prepare_labels(labels) -> np.ndarray:
+    """Integer labels ``(n,)`` or one-hot ``(n, 10)`` to one-hot ``(n, 10) float32``."""
+    labels = np.asarray(labels)
+    if labels.ndim == 1:
+        return data.one_hot(labels)
+    if labels.ndim == 2 and labels.shape[1] == models.NUM_CLASSES:
+        return labels.astype(np.float32, copy=False)
+    raise ValueError(f"labels must be digits (n,) or one-hot (n, 10), got shape {labels.shape}")
+
+
+def train(
+    model,
+    images,
+    labels,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    validation_split: float = 0.1,
+    validation_data=None,
+    patience: int = 3,
+    checkpoint_path=None,
+    peak_learning_rate="recipe",
+    seed: int | None = None,
+    verbose: bool = True,
+):
+    """Train a model with the habits of seed 004: keep the best checkpoint, stop early, print little.
+
+    The best weights by validation loss are saved while training and put back into the model at the
+    end, so the model you get is the best one seen, not the last one.
+
+    Args:
+        model: a compiled Keras model (for example ``models.build("cnn")``).
+        images: ``(n, 28, 28)`` float32 in [0, 1] (reshaped to the model's input for you).
+        labels: ``(n,)`` digits 0-9 or ``(n, 10)`` one-hot.
+        epochs: number of passes over the data; None uses the model's recipe (``models.RECIPES``).
+        batch_size: images per step; None uses the recipe (128).
+        validation_split: part of the data held out to watch for over-fitting (0 to train on all).
+        validation_data: ``(images, labels)`` to use instead of a split.
+        patience: stop after this many epochs without a better validation loss.
+        checkpoint_path: where to keep the best weights (``.weights.h5``); a temporary file if None.
+        peak_learning_rate: a number for a one-cycle schedule, None for the optimizer's constant rate,
+            or "recipe" to use the model's recipe.
+        seed: if given, seeds Python, NumPy and Keras first so the run can be repeated.
+        verbose: print one line per epoch.
+
+    Returns:
+        The Keras ``History``; ``history.history`` has ``loss``, ``accuracy``, ``val_loss``,
+        ``val_accuracy`` and ``seconds`` (time of each epoch) lists.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    recipe = models.recipe_for(model)
+    epochs = recipe.epochs if epochs is None else int(epochs)
+    batch_size = recipe.batch_size if batch_size is None else int(batch_size)
+    if peak_learning_rate == "recipe":
+        peak_learning_rate = recipe.peak_learning_rate
+    if epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if seed is not None:
+        config.set_seed(seed)
+
+    inputs = models.shape_for(model, images)
+    targets = _prepare_labels(labels)
+    if len(inputs) != len(targets):
+        raise ValueError(f"{len(inputs)} images but {len(targets)} labels: they must match")
+
+    validation = None
+    if validation_data is not None:
+        validation = (models.shape_for(model, validation_data[0]), _prepare_labels(validation_data[1]))
+    elif validation_split:
+        held_out = max(1, int(round(len(inputs) * validation_split)))
+        validation = (inputs[-held_out:], targets[-held_out:])
+        inputs, targets = inputs[:-held_out], targets[:-held_out]
+
+    progress = EpochLine(epochs, show=verbose)
+    callbacks = [progress]
+    if peak_learning_rate:
+        steps = epochs * math.ceil(len(inputs) / batch_size)
+        callbacks.append(OneCycleLearningRate(peak_learning_rate, total_steps=steps))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        best_path = Path(checkpoint_path) if checkpoint_path else Path(scratch) / "best.weights.h5"
+        if validation is not None:
+            best_path.parent.mkdir(parents=True, exist_ok=True)
+            callbacks.append(
+                keras.callbacks.ModelCheckpoint(
+                    str(best_path), monitor="val_loss", save_best_only=True, save_weights_only=True
+                )
+            )
+            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
+        history = model.fit(
+            inputs,
+            targets,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=0,
+        )
+        if validation is not None and best_path.exists():
+            model.load_weights(str(best_path))
+    history.history["seconds"] = list(progress.seconds)
+    return history
+
+
+# ---------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------
+
+
+def confusion_matrix(true_labels, predicted_labels, num_classes: int = models.NUM_CLASSES) -> np.ndarray:
+    """Count how often each true digit (row) was predicted as each digit (column): ``(10, 10) int64``.
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    matrix = np.zeros((num_classes, num_classes), dtype=np.int64)
+    np.add.at(matrix, (np.asarray(true_labels, dtype=np.int64), np.asarray(predicted_labels, dtype=np.int64)), 1)
+    return matrix
+
+
+def evaluate(model, images, labels) -> dict:
+    """Test a model: accuracy, accuracy of each digit, the confusion matrix and the predictions.
+
+    Args:
+        model: a trained model.
+        images: ``(n, 28, 28)`` float32 in [0, 1].
+        labels: ``(n,)`` digits.
+
+    Returns:
+        dict with ``accuracy`` (float 0-1), ``per_class_accuracy`` (``(10,)`` float), ``confusion``
+        (``(10, 10)`` int), ``probabilities`` (``(n, 10)`` float32) and ``predicted`` (``(n,)`` int).
+
+    Introduced in notebooks/03_mlp.ipynb.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 2:
+        labels = labels.argmax(axis=1)
+    probabilities = models.predict_proba(model, images)
+    predicted = probabilities.argmax(axis=1)
+    matrix = confusion_matrix(labels, predicted)
+    per_class = np.diag(matrix) / np.maximum(1, matrix.sum(axis=1))
+    return {
+        "accuracy": float((predicted == labels).mean()) if len(labels) else float("nan"),
+        "per_class_accuracy": per_class,
+        "confusion": matrix,
+        "probabilities": probabilities,
+        "predicted": predicted,
+    }
+
+
+def confusion_text(matrix) -> str:
+    """The confusion matrix as a text table (rows: true digit, columns: predicted digit)."""
+    matrix = np.asarray(matrix)
+    width = max(4, len(str(matrix.max())) + 1)
+    lines = ["true\\pred" + "".join(f"{digit:>{width}}" for digit in range(matrix.shape[1]))]
+    for digit, row in enumerate(matrix):
+        lines.append(f"{digit:>9}" + "".join(f"{count:>{width}}" for count in row))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Saving and loading
+# ---------------------------------------------------------------------------
+
+
+def save_model(model, path) -> Path:
+    """Save a model as one ``.keras`` file (architecture, weights and optimizer); create folders.
+
+    Raises:
+        ValueError: the path does not end in ``.keras``.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    path = Path(path).expanduser()
+    if path.suffix != ".keras":
+        raise ValueError(f"model files must end in .keras, got {path.name!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    return path
+
+
+def load_model(path, safe_mode: bool = True):
+    """Load a ``.keras`` model saved by ``save_model`` (or by Keras).
+
+    Args:
+        path: the ``.keras`` file.
+        safe_mode: keep Keras's safe mode on (it refuses to run code stored in the file). Turn it off
+            only for a file you made yourself.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        ValueError: the file is not a Keras model.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no model file at {path}; train one first with: mnist-course train --out {path}"
+        )
+    if path.is_dir() or path.suffix != ".keras":
+        raise ValueError(f"{path} is not a .keras model file")
+    try:
+        return keras.saving.load_model(path, safe_mode=safe_mode)
+    except Exception as error:  # Keras raises many kinds for a damaged or foreign file
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(f"{path} could not be read as a Keras model ({reason[:200]})") from None
+
+
+def load_or_train_cnn(path=None, verbose: bool = True):
+    """Load the course CNN from ``path`` (default ``config.default_model_path()``), or train and save it.
+
+    Training uses all of MNIST (a small balanced part in fast mode) and takes well under a minute.
+
+    Returns:
+        The model, ready to predict.
+
+    Introduced in notebooks/05_cnn.ipynb.
+    """
+    path = Path(path).expanduser() if path else config.default_model_path()
+    if path.exists():
+        if verbose:
+            print(f"Loaded the course CNN from {path}")
+        return load_model(path)
+    if verbose:
+        print(f"No saved model at {path}: training the course CNN (it takes well under a minute).")
+    (train_images, train_labels), _ = data.load_course_data(train_per_class=config.pick(full=None, fast=300))
+    model = models.build("cnn")
+    train(
+        model,
+        data.scale(train_images),
+        train_labels,
+        epochs=config.pick(full=None, fast=2),
+        seed=42,
+        verbose=verbose,
+    )
+    save_model(model, path)
+    if verbose:
+        print(f"Saved it to {path}")
+    return model
+
+
+# ---------------------------------------------------------------------------
+# The command line: mnist-course train / evaluate
+# ---------------------------------------------------------------------------
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"mnist-course {command}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def cli_train(args) -> int:
+    """``mnist-course train --model NAME [--epochs N] [--out PATH]``: train, test and save a model.
+
+    Returns the exit status: 0 on success, 2 for bad input (one clear line on stderr).
+    """
+    if getattr(args, "list", False):
+        for name in models.MODEL_NAMES:
+            print(f"{name:15} {models.DESCRIPTIONS[name]}")
+        return 0
+    if args.model not in models.BUILDERS:
+        return _fail("train", f"unknown model {args.model!r}; choose one of: {', '.join(models.MODEL_NAMES)}")
+    if args.epochs is not None and args.epochs < 1:
+        return _fail("train", f"--epochs must be at least 1, got {args.epochs}")
+    if args.limit is not None and not 1 <= args.limit <= 5000:
+        return _fail("train", f"--limit must be between 1 and 5000 images per digit, got {args.limit}")
+    out = Path(args.out).expanduser() if args.out else config.default_model_path()
+    if out.suffix != ".keras":
+        return _fail("train", f"--out must end in .keras, got {out.name!r}")
+    config.quiet_tensorflow()
+    try:
+        (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
+            train_per_class=args.limit, test_per_class=None, path=args.data
+        )
+    except data.MnistDataError as error:
+        return _fail("train", str(error))
+    print(f"Training {args.model} ({models.DESCRIPTIONS[args.model]}) on {len(train_images)} images")
+    config.set_seed(args.seed)
+    model = models.build(args.model)
+    started = time.perf_counter()
+    train(model, data.scale(train_images), train_labels, epochs=args.epochs, seed=args.seed)
+    seconds = time.perf_counter() - started
+    result = evaluate(model, data.scale(test_images), test_labels)
+    save_model(model, out)
+    print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
+    print(f"Saved to {out}")
+    return 0
+
+
+def cli_evaluate(args) -> int:
+    """``mnist-course evaluate MODEL_PATH``: accuracy, accuracy per digit and the confusion matrix.
+
+    Returns the exit status: 0 on success, 2 for bad input (one clear line on stderr).
+    """
+    config.quiet_tensorflow()
+    try:
+        model = load_model(args.model_path)
+    except (FileNotFoundError, ValueError) as error:
+        return _fail("evaluate", str(error))
+    limit = getattr(args, "limit", None)
+    if limit is not None and not 1 <= limit <= 890:
+        return _fail("evaluate", f"--limit must be between 1 and 890 test images per digit, got {limit}")
+    try:
+        _, (test_images, test_labels) = data.load_course_data(test_per_class=limit, path=args.data)
+    except data.MnistDataError as error:
+        return _fail("evaluate", str(error))
+    try:
+        result = evaluate(model, data.scale(test_images), test_labels)
+    except ValueError as error:
+        return _fail("evaluate", f"{args.model_path} does not take 28x28 digit images ({error})")
+    print(f"Test accuracy: {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
+    print("Accuracy per digit:")
+    for digit, accuracy in enumerate(result["per_class_accuracy"]):
+        print(f"  {digit}: {100 * accuracy:.2f}%")
+    print("Confusion matrix (rows: true digit, columns: predicted digit):")
+    print(confusion_text(result["confusion"]))
+    return 0

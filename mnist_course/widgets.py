@@ -1,0 +1,437 @@
+"""The drawing pad: draw a digit in the notebook and watch the model's answer change live.
+
+``DrawingPad`` is an anywidget; its JavaScript and CSS live in ``mnist_course/static/``.
+Drawing happens in the browser; after each stroke the drawing comes to Python, goes through
+the same preprocessing as your own photos (``handwriting.to_mnist``) and the model's
+probabilities go back to the page. ``mnist-course serve`` shows the pad as a web page for a class.
+
+Introduced in notebooks/07_drawing_pad.ipynb.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+from mnist_course import config
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+#: The page ``mnist-course serve`` shows (a notebook that Voila runs).
+PAD_NOTEBOOK = Path(__file__).resolve().parent / "pad.ipynb"
+
+#: Environment variable with the model file the served pad uses (``mnist-course serve --model``).
+PAD_MODEL_VARIABLE = "MNIST_COURSE_PAD_MODEL"
+
+#: Drawing coordinates: the canvas is 280x280, like the seed's Tkinter app.
+CANVAS_SIZE = 280
+
+#: Pixels a side of the drawing that goes to Python (4 times MNIST's 28).
+INK_SIZE = 112
+
+BLANK_MESSAGE = "draw a digit"
+NO_MODEL_MESSAGE = "no model attached: pad.model = training.load_or_train_cnn()"
+
+
+@dataclass
+class Reading:
+    """What the model made of one drawing.
+
+    Attributes:
+        image: ``(28, 28) float32`` in [0, 1], the image the model saw; None for a blank drawing.
+        probabilities: ``(10,) float32`` summing to 1; None when blank or without a model.
+        prediction: the most likely digit; None when blank or without a model.
+        seconds: time for preprocessing and prediction together.
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+
+    image: np.ndarray | None
+    probabilities: np.ndarray | None
+    prediction: int | None
+    seconds: float = 0.0
+
+    @property
+    def blank(self) -> bool:
+        """True when the drawing has no ink."""
+        return self.image is None
+
+    def describe(self) -> str:
+        """One line for people: ``"7 (98.2% sure)"``, or what to do instead."""
+        if self.blank:
+            return BLANK_MESSAGE
+        if self.prediction is None:
+            return "no model attached"
+        return f"{self.prediction} ({100 * self.probabilities[self.prediction]:.1f}% sure)"
+
+
+def render_strokes(strokes, brush_size: float = 18, canvas_size: int = CANVAS_SIZE, out_size: int = INK_SIZE):
+    """Draw strokes the way the pad does: white ink with round ends on a black square.
+
+    Use it to make a drawing in code, or to turn the desktop app's strokes into an image.
+
+    Args:
+        strokes: a list of strokes; each is a list of ``(x, y)`` points in a
+            ``canvas_size`` x ``canvas_size`` square (one point draws a dot).
+        brush_size: pen width in canvas units (the pad's default is 18).
+        canvas_size: the size of the square the points are in (280 for the pad).
+        out_size: pixels a side of the result.
+
+    Returns:
+        ``(out_size, out_size) uint8``: 0 = background, 255 = ink.
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+    from PIL import Image, ImageDraw
+
+    oversample = 4  # draw big, then shrink: smooth edges like the browser's canvas
+    factor = out_size * oversample / canvas_size
+    big = Image.new("L", (out_size * oversample, out_size * oversample), 0)
+    pen = ImageDraw.Draw(big)
+    width = max(1, round(brush_size * factor))
+    radius = width / 2
+    for stroke in strokes:
+        points = [(float(x) * factor, float(y) * factor) for x, y in stroke]
+        if not points:
+            continue
+        if len(points) > 1:
+            pen.line(points, fill=255, width=width, joint="curve")
+        for x, y in points:  # round ends and joints
+            pen.ellipse([x - radius, y - radius, x + radius, y + radius], fill=255)
+    return np.asarray(big.resize((out_size, out_size), Image.Resampling.BOX), dtype=np.uint8)
+
+
+def read_drawing(ink, model=None) -> Reading:
+    """Preprocess a drawing like lesson 06 and, with a model, predict its digit.
+
+    Args:
+        ink: ``(h, w) uint8`` drawing, 255 = ink on a 0 background (what the pad sends and
+            :func:`render_strokes` makes).
+        model: a trained Keras model, or None to get only the 28x28 image.
+
+    Returns:
+        a :class:`Reading`; ``reading.blank`` is True when there is no ink.
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+    from mnist_course import handwriting
+
+    start = time.perf_counter()
+    ink = np.asarray(ink)
+    if ink.ndim != 2:
+        raise ValueError(f"a drawing must be one grayscale image (h, w), got shape {ink.shape}")
+    if ink.max(initial=0) < 32:  # no stroke at all: nothing to preprocess
+        return Reading(image=None, probabilities=None, prediction=None, seconds=time.perf_counter() - start)
+    try:
+        # A margin as wide as the drawing: lesson 06's clean-up removes straight strokes that cross
+        # most of a photo as ruled lines, and a drawing has none (a tall "1" must stay).
+        framed = np.pad(ink, ((ink.shape[0] // 2,) * 2, (ink.shape[1] // 2,) * 2))
+        image = handwriting.to_mnist(framed, invert=False)  # the pad's ink is light on dark, like MNIST
+    except handwriting.BlankImageError:
+        return Reading(image=None, probabilities=None, prediction=None, seconds=time.perf_counter() - start)
+    probabilities = prediction = None
+    if model is not None:
+        probabilities = _fast_predictor(model)(image)
+        prediction = int(np.argmax(probabilities))
+    return Reading(image=image, probabilities=probabilities, prediction=prediction, seconds=time.perf_counter() - start)
+
+
+def save_drawing(ink, label: int, folder=None) -> Path:
+    """Save a drawing as a PNG (dark ink on white, like a scan) in your own digits folder.
+
+    Files go to ``folder/<label>/<label>_<date-time>.png``, so lesson 06's tools can read the
+    label from the folder name and the file name.
+
+    Args:
+        ink: ``(h, w) uint8`` drawing, 255 = ink on a 0 background.
+        label: the digit you drew, 0-9.
+        folder: where to save; default ``config.my_digits_dir()``.
+
+    Returns:
+        the path of the new file.
+
+    Raises:
+        ValueError: the label is not a digit 0-9, or the drawing is empty.
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+    from PIL import Image
+
+    try:
+        label = int(label)
+    except (TypeError, ValueError):
+        raise ValueError(f"the label must be a digit 0-9, got {label!r}") from None
+    if not 0 <= label <= 9:
+        raise ValueError(f"the label must be a digit 0-9, got {label}")
+    ink = np.asarray(ink, dtype=np.uint8)
+    if ink.ndim != 2 or ink.max(initial=0) < 32:
+        raise ValueError("the drawing is empty: draw a digit first, then save it")
+    folder = Path(folder) if folder is not None else config.my_digits_dir()
+    target = folder / str(label)
+    target.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = target / f"{label}_{stamp}.png"
+    number = 1
+    while path.exists():
+        number += 1
+        path = target / f"{label}_{stamp}_{number}.png"
+    Image.fromarray(255 - ink, mode="L").save(path)
+    return path
+
+
+_PREDICTORS: dict[int, tuple] = {}
+
+
+def _fast_predictor(model):
+    """A function ``(28, 28) float32 -> (10,) float32`` for one drawing at a time, as fast as possible.
+
+    A direct model call runs Keras layer by layer (about 25 ms for the course CNN on a small CPU);
+    with TensorFlow, a compiled graph of the same model takes about 1 ms, which keeps the pad live.
+    Other backends use ``models.predict_proba``.
+    """
+    from mnist_course import models
+
+    cached = _PREDICTORS.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+
+    def slow(image):
+        return models.predict_proba(model, image)[0]
+
+    predictor = slow
+    try:
+        import keras
+
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            def call(batch):
+                return model(batch, training=False)
+
+            compiled = tf.function(call, autograph=False, reduce_retracing=True)
+
+            def predictor(image):
+                batch = models.shape_for(model, image)
+                return np.asarray(compiled(tf.constant(batch, dtype=tf.float32)))[0]
+
+    except ImportError:
+        predictor = slow
+    _PREDICTORS.clear()  # keep one model: a pad is used with one model at a time
+    _PREDICTORS[id(model)] = (model, predictor)
+    return predictor
+
+
+def _warm_up(model) -> None:
+    """Call the model once so the first drawing is not slowed by building its graph."""
+    _fast_predictor(model)(np.zeros((28, 28), dtype=np.float32))
+
+
+class DrawingPad(anywidget.AnyWidget):
+    """A drawing pad for the notebook: draw with mouse, touch or pen and see the model's answer.
+
+    After each stroke the drawing comes to Python; with a model attached the pad shows the
+    predicted digit, a probability bar for each digit and the 28x28 image the model saw.
+    "Save" keeps the drawing with the label you choose in ``config.my_digits_dir()``.
+
+    Args:
+        model: a trained Keras model (or None: the pad then shows only the 28x28 image).
+        brush_size: pen width in canvas units (6-40; default 18).
+        size: the pad's width on screen in pixels (default 280; bigger for a projector).
+        save_folder: where "Save" puts drawings (default ``config.my_digits_dir()``).
+
+    Attributes:
+        drawing: the last drawing, ``(112, 112) uint8`` with 255 = ink, or None.
+        reading: the last :class:`Reading`, or None.
+
+    Example::
+
+        pad = DrawingPad(model=training.load_or_train_cnn())
+        pad
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+
+    _esm = STATIC / "drawing_pad.js"
+    _css = STATIC / "drawing_pad.css"
+
+    brush_size = traitlets.Int(18).tag(sync=True)
+    size = traitlets.Int(CANVAS_SIZE).tag(sync=True)
+    prediction = traitlets.Int(-1).tag(sync=True)
+    probabilities = traitlets.List(traitlets.Float()).tag(sync=True)
+    model_input = traitlets.List(traitlets.Int()).tag(sync=True)
+    message = traitlets.Unicode(BLANK_MESSAGE).tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+    result_id = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, model=None, brush_size: int = 18, size: int = CANVAS_SIZE, save_folder=None, **kwargs):
+        super().__init__(brush_size=brush_size, size=size, **kwargs)
+        self._model = None
+        self.save_folder = save_folder
+        self.drawing = None
+        self.reading = None
+        self.model = model
+        self.on_msg(self._on_message)
+
+    @property
+    def model(self):
+        """The Keras model that reads the drawings (set it at any time; None removes it)."""
+        return self._model
+
+    @model.setter
+    def model(self, model):
+        if model is not None:
+            _warm_up(model)
+        self._model = model
+        if self.drawing is not None:
+            self.classify(self.drawing)
+        elif self.prediction < 0:
+            self.message = BLANK_MESSAGE if model is not None else NO_MODEL_MESSAGE
+
+    @traitlets.validate("brush_size")
+    def _check_brush(self, proposal):
+        return int(min(40, max(2, proposal["value"])))
+
+    def classify(self, ink, result_id: int | None = None) -> Reading:
+        """Read one drawing and show the result on the pad (what happens after each stroke).
+
+        Args:
+            ink: ``(h, w) uint8`` drawing, 255 = ink on 0 (see :func:`render_strokes`).
+            result_id: the number of the browser's request (None: the next number).
+
+        Returns:
+            the :class:`Reading`, also kept in ``pad.reading``.
+        """
+        ink = np.asarray(ink, dtype=np.uint8)
+        reading = read_drawing(ink, self._model)
+        self.drawing = None if reading.blank else ink
+        self.reading = None if reading.blank else reading
+        with self.hold_sync():  # one message to the browser with every change
+            if reading.blank:
+                self.model_input = []
+                self.probabilities = []
+                self.prediction = -1
+                self.message = BLANK_MESSAGE
+            else:
+                self.model_input = np.round(reading.image * 255).astype(int).ravel().tolist()
+                if reading.prediction is None:
+                    self.probabilities = []
+                    self.prediction = -1
+                    self.message = NO_MODEL_MESSAGE
+                else:
+                    self.probabilities = [round(float(p), 4) for p in reading.probabilities]
+                    self.prediction = reading.prediction
+                    self.message = ""
+            self.result_id = self.result_id + 1 if result_id is None else max(int(result_id), self.result_id + 1)
+        return reading
+
+    def clear(self) -> None:
+        """Clear the drawing, here and on every view of the pad."""
+        self.classify(np.zeros((INK_SIZE, INK_SIZE), dtype=np.uint8))
+        self.send({"type": "clear"})
+
+    def save(self, label: int) -> Path:
+        """Save the current drawing as ``label`` in your own digits folder; returns the file's path.
+
+        Raises:
+            ValueError: there is no drawing, or the label is not 0-9.
+        """
+        if self.drawing is None:
+            raise ValueError("the pad is empty: draw a digit first, then save it")
+        path = save_drawing(self.drawing, label, self.save_folder)
+        count = sum(1 for _ in path.parent.parent.glob("*/*.png"))
+        self.status = f"Saved as {label}: {path.name} ({count} drawings in {path.parent.parent})"
+        return path
+
+    def _on_message(self, widget, content, buffers):
+        """Handle the browser's messages: a new drawing, a cleared pad, or "Save"."""
+        kind = content.get("type") if isinstance(content, dict) else None
+        try:
+            if kind == "drawing":
+                width, height = int(content["width"]), int(content["height"])
+                ink = np.frombuffer(bytes(buffers[0]), dtype=np.uint8).reshape(height, width)
+                self.classify(ink, result_id=content.get("id"))
+            elif kind == "clear":
+                self.classify(np.zeros((INK_SIZE, INK_SIZE), dtype=np.uint8), result_id=content.get("id"))
+            elif kind == "save":
+                self.save(content.get("label"))
+        except Exception as error:  # show it on the pad: the browser has no other place for it
+            self.status = f"{type(error).__name__}: {error}"
+            if kind == "drawing":
+                self.result_id = max(int(content.get("id") or 0), self.result_id + 1)
+
+
+def classroom_pad(model_path=None, size: int = 420) -> DrawingPad:
+    """The big pad ``mnist-course serve`` shows: loads the model and returns the pad.
+
+    Args:
+        model_path: a ``.keras`` file; default ``$MNIST_COURSE_PAD_MODEL``, else the course CNN
+            (trained and saved the first time, see ``training.load_or_train_cnn``).
+        size: the pad's width on screen in pixels.
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+    from mnist_course import training
+
+    model_path = model_path or os.environ.get(PAD_MODEL_VARIABLE)
+    if model_path:
+        model = training.load_model(model_path)
+    else:
+        model = training.load_or_train_cnn()
+    return DrawingPad(model=model, size=size, brush_size=24)
+
+
+def cli_serve(args) -> int:
+    """``mnist-course serve``: show the drawing pad as a web page (Voila) for a class to watch.
+
+    Listens on 127.0.0.1 unless ``--host`` says otherwise; prints the address and runs until Ctrl+C.
+
+    Introduced in notebooks/07_drawing_pad.ipynb.
+    """
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("voila") is None:
+        print('mnist-course serve: Voila is not installed. Run: pip install "mnist-course[present]"', file=sys.stderr)
+        return 2
+    environment = dict(os.environ)
+    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if args.model:
+        model_path = Path(args.model).expanduser().resolve()
+        if not model_path.is_file():
+            print(f"mnist-course serve: model file not found: {model_path}", file=sys.stderr)
+            return 2
+        environment[PAD_MODEL_VARIABLE] = str(model_path)
+    if not PAD_NOTEBOOK.is_file():
+        print(f"mnist-course serve: the pad page is missing from the package: {PAD_NOTEBOOK}", file=sys.stderr)
+        return 1
+    host = args.host
+    url_host = f"[{host}]" if ":" in host else host
+    print(f"Drawing pad: http://{url_host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Listening on {host}: anyone who can reach this computer can open the pad.", flush=True)
+    command = [
+        sys.executable, "-m", "voila", str(PAD_NOTEBOOK),
+        "--no-browser",
+        f"--port={args.port}",
+        f"--Voila.ip={host}",
+        "--theme=light",
+        "--Voila.log_level=WARN",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=environment)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        print("Stopped.")
+        return 0

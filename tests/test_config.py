@@ -1,0 +1,31 @@
+"""Tests for mnist_course.config: fast mode, seeds and where the course keeps files."""
+
+import numpy as np
+import pytest
+
+from mnist_course import config
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("true", True), ("0", False), ("", False), ("no", False)])
+def test_fast_mode_follows_the_environment(monkeypatch, value, expected):
+    monkeypatch.setenv("MNIST_COURSE_FAST", value)
+    assert config.is_fast_mode() is expected
+    assert config.pick(full=10, fast=1) == (1 if expected else 10)
+
+
+def test_set_seed_repeats_random_numbers():
+    config.set_seed(7)
+    first = np.random.rand(3)
+    config.set_seed(7)
+    np.testing.assert_array_equal(first, np.random.rand(3))
+
+
+def test_course_home_and_paths(course_home):
+    assert config.course_home() == course_home and course_home.is_dir()
+    assert config.default_model_path() == course_home / "models" / "cnn.keras"
+    assert config.my_digits_dir() == course_home / "my_digits"
+
+
+def test_check_versions_accepts_keras_3():
+    versions = config.check_versions()
+    assert int(versions["keras"].split(".")[0]) >= 3

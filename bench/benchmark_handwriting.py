@@ -92,7 +92,6 @@ def time_12mp(repeats: int = 7) -> dict:
 
 
 def accuracy(model, per_digit: int, seed: int, kinds, show_failures: int = 0) -> dict:
-    rng = np.random.default_rng(seed)
     results = defaultdict(lambda: [0, 0])  # key -> [correct, total]
     naive_results = defaultdict(lambda: [0, 0])
     failures = []
@@ -100,7 +99,10 @@ def accuracy(model, per_digit: int, seed: int, kinds, show_failures: int = 0) ->
     for kind in kinds:
         for writer in samples.WRITER_NAMES:
             for digit in range(10):
-                for _ in range(per_digit):
+                for repeat in range(per_digit):
+                    # One seed per picture, so that any picture can be made again on its own.
+                    picture_seed = [seed, kinds.index(kind), samples.WRITER_NAMES.index(writer), digit, repeat]
+                    rng = np.random.default_rng(picture_seed)
                     sample = samples.make_sample(digit, kind=kind, writer=writer, seed=rng)
                     file_format = str(rng.choice(FORMATS[kind]))
                     orientation = int(rng.choice([1, 6, 8, 3])) if kind == "photo" and rng.random() < 0.4 else None
@@ -114,7 +116,7 @@ def accuracy(model, per_digit: int, seed: int, kinds, show_failures: int = 0) ->
                     images.append(image)
                     naive_images.append(naive(data) if orientation is None else naive(data))
                     labels.append(digit)
-                    keys.append((kind, writer, sample.details))
+                    keys.append((kind, writer, dict(sample.details, seed=picture_seed)))
     from mnist_course.models import predict_proba
 
     predicted = predict_proba(model, np.stack(images)).argmax(axis=1)
@@ -129,6 +131,7 @@ def accuracy(model, per_digit: int, seed: int, kinds, show_failures: int = 0) ->
             naive_results[key][1] += 1
         if guess != label:
             wrong.append((kind, writer, label, int(guess), details, image))
+            print("wrong:", kind, writer, label, "->", int(guess), details, file=sys.stderr)
     report = {
         "count": len(labels),
         "seed": seed,

@@ -221,6 +221,8 @@ class DrawingApp:
             "canvas": [self.canvas.winfo_rootx(), self.canvas.winfo_rooty(),
                        self.canvas.winfo_width(), self.canvas.winfo_height()],
             "border": int(self.canvas.cget("highlightthickness")),
+            "window": [self.root.winfo_rootx(), self.root.winfo_rooty(),
+                       self.root.winfo_width(), self.root.winfo_height()],
             "buttons": {name: centre(button) for name, button in (
                 ("predict", self.predict_button), ("undo", self.undo_button),
                 ("clear", self.clear_button), ("save", self.save_button))},
@@ -258,7 +260,7 @@ def cli_draw(args) -> int:
 
     from mnist_course import config, training
 
-    config.quiet_tensorflow()
+    config.import_keras_quietly()
     model_path = getattr(args, "model", None)
     if model_path:
         if not Path(model_path).expanduser().is_file():

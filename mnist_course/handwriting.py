@@ -333,16 +333,18 @@ def ink_is_dark(grey: np.ndarray) -> bool:
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    small = _block_mean(grey, _background_step(grey.shape))
-    paper = float(np.median(small))
-    low, high = np.percentile(small, [0.5, 99.5])
-    darker = paper - float(low)
-    lighter = float(high) - paper
+    small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
+    # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
+    lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")
+    relative = (small + 0.05) / (lighting + 0.05)
+    low, high = np.percentile(relative, [0.5, 99.5])
+    darker = 1.0 - float(low)
+    lighter = float(high) - 1.0
     if darker > 1.5 * lighter:
         return True
     if lighter > 1.5 * darker:
         return False
-    return paper >= 0.5
+    return float(np.median(small)) >= 0.5
 
 
 def estimate_background(paper: np.ndarray) -> np.ndarray:
@@ -384,12 +386,55 @@ def ink_from_background(paper: np.ndarray, background: np.ndarray) -> np.ndarray
     return np.clip(1.0 - paper / np.maximum(background, 0.04), 0.0, 1.0).astype(np.float32)
 
 
+def _touches_ends(region, axis: int, extent: int) -> bool:
+    """True when a piece reaches an edge of the picture along the line's direction."""
+    return region[axis].start == 0 or region[axis].stop == extent
+
+
+def _fit_line(piece: np.ndarray, axis: int):
+    """Fit a straight line to a piece of ink that runs along ``axis`` (1: horizontal, 0: vertical).
+
+    Uses the mean position of the ink across the line at each step along it, where the ink is thin
+    (not where a digit's stroke crosses the line), fitted twice to ignore what is off the line.
+
+    Returns:
+        ``(slope, intercept, thickness, straight_fraction)``: the line ``across = slope * along +
+        intercept`` in the piece's own coordinates, its thickness in pixels, and the fraction of
+        positions along it that lie on the line.
+    """
+    piece = piece if axis == 1 else piece.T  # now the line runs along the columns
+    counts = piece.sum(axis=0)
+    along = np.flatnonzero(counts)
+    if len(along) < 10:
+        return 0.0, 0.0, 0.0, 0.0
+    rows = np.arange(piece.shape[0], dtype=float)[:, None]
+    across = (piece * rows).sum(axis=0)[along] / counts[along]
+    # Where a digit's stroke touches the line, the ink is thicker there: fit where it is thin.
+    inliers = counts[along] <= 2 * np.median(counts[along]) + 1
+    for _ in range(2):
+        slope, intercept = np.polyfit(along[inliers].astype(float), across[inliers], 1)
+        residual = np.abs(across - (slope * along + intercept))
+        inliers = residual < 2.0
+        if inliers.sum() < 10:
+            return 0.0, 0.0, 0.0, 0.0
+    thickness = float(np.median(counts[along][inliers]))
+    return float(slope), float(intercept), thickness, float(inliers.mean()) * len(along) / piece.shape[1]
+
+
+def _line_pixels(piece: np.ndarray, axis: int, slope: float, intercept: float, thickness: float) -> np.ndarray:
+    """The pixels of ``piece`` that lie on the fitted line (within half its thickness plus one)."""
+    rows, cols = np.indices(piece.shape)
+    along, across = (cols, rows) if axis == 1 else (rows, cols)
+    return piece & (np.abs(across - (slope * along + intercept)) <= thickness / 2 + 1.0)
+
+
 def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Remove ruled and grid lines: long, straight, nearly horizontal or vertical runs of ink.
 
     A morphological opening with a long thin line keeps only the ink the line fits into (it is
-    first widened by two pixels so that slightly tilted lines still fit). Lines found this way that
-    cross most of the picture are removed, and the strokes they cut are joined again.
+    first widened by four pixels so that slightly tilted lines still fit). Each long piece found this
+    way is fitted with a straight line; thin straight lines that cross most of the picture are
+    removed, only along the fitted line, and the strokes they cut are joined again.
 
     Args:
         mask: ``(h, w) bool`` ink mask.
@@ -406,10 +451,10 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for axis in (1, 0):  # axis 1: horizontal lines; axis 0: vertical lines
         extent = mask.shape[axis]
         length = max(15, extent // 8)
-        if cleaned.sum(axis=axis).max() < 0.3 * extent:
-            continue  # no row (column) has enough ink to hold a line
         # Widen the ink across the line by 4 pixels each way, so lines tilted up to ~7 degrees still fit.
         widened = ndimage.maximum_filter1d(cleaned, size=9, axis=1 - axis)
+        if widened.sum(axis=axis).max() < 0.45 * extent:
+            continue  # no row (column) has enough ink to hold a line
         runs = ndimage.minimum_filter1d(widened, size=length, axis=axis)  # erosion along the line
         found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & cleaned  # dilation: the opening
         if not found.any():
@@ -421,17 +466,35 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         }
         # A page line crosses most of the picture, and pages have several parallel lines. A single
         # long stroke (a tall 1 on a drawing pad) stays unless it crosses the whole picture.
-        long_ones = [index for index, span in spans.items() if span >= 0.75]
-        if len(long_ones) == 1 and spans[long_ones[0]] < 0.95:
+        regions = ndimage.find_objects(labels)
+        found_lines = []
+        for index, span in spans.items():
+            region = regions[index - 1]
+            if span < 0.75 and not (span >= 0.45 and _touches_ends(region, axis, extent)):
+                continue
+            piece = labels[region] == index
+            slope, intercept, thickness, straight = _fit_line(piece, axis)
+            if straight >= 0.6 and thickness <= 0.03 * extent + 2:  # thin and straight over most of its length
+                found_lines.append((region, _line_pixels(piece, axis, slope, intercept, thickness)))
+        # Pages have several parallel lines. A single long stroke (a tall 1 on a drawing pad) stays
+        # unless it crosses the whole picture and something else is left.
+        if not found_lines:
             continue
-        these = np.isin(labels, long_ones)
-        if not these.any() or (cleaned & ~these).sum() < 20:  # nothing would be left: it was the digit
-            continue
+        these = np.zeros_like(mask)
+        for region, pixels in found_lines:
+            these[region] |= pixels
+        if len(found_lines) == 1:
+            region = found_lines[0][0]
+            if (region[axis].stop - region[axis].start) < 0.95 * extent or (cleaned & ~these).sum() < 20:
+                continue
         these = ndimage.binary_dilation(these, iterations=1) & cleaned
         remaining = cleaned & ~these
         # Join strokes that cross the line: fill line pixels with ink on both sides, across the line.
-        across = np.ones((13, 1) if axis == 1 else (1, 13), bool)
+        across = np.ones((9, 1) if axis == 1 else (1, 9), bool)
         healed = ndimage.binary_closing(remaining, structure=across, border_value=0) & these
+        # A stroke crosses a line in a short gap; a long healed stretch is a stroke running beside it.
+        along_line = ndimage.minimum_filter1d(healed, size=13, axis=axis)
+        healed &= ~ndimage.maximum_filter1d(along_line, size=13, axis=axis)
         cleaned = remaining | healed
         lines |= these & ~healed
     return cleaned, lines
@@ -439,6 +502,9 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def ink_mask(ink: np.ndarray) -> np.ndarray:
     """Pixels that are clearly ink: above the noise of the paper and a fair part of the darkest ink.
+
+    Two thresholds (hysteresis): a piece of ink is kept when some of it is strong, and then all of
+    it that rises above the lower threshold is kept, so faint pencil strokes stay whole.
 
     Args:
         ink: ``(h, w) float32`` in [0, 1], 0 = paper.
@@ -460,7 +526,13 @@ def ink_mask(ink: np.ndarray) -> np.ndarray:
     strong = float(np.percentile(candidates, 90))
     if strong < 0.12:
         raise BlankImageError("image has no ink: is the page blank? (only faint marks were found)")
-    return ink > max(floor, 0.4 * strong)
+    low = ink > max(floor, 0.25 * strong)
+    high = ink > max(floor, 0.5 * strong)
+    labels, count = ndimage.label(low, structure=np.ones((3, 3)))
+    keep = np.zeros(count + 1, bool)
+    keep[np.unique(labels[high])] = True
+    keep[0] = False
+    return keep[labels]
 
 
 @dataclass
@@ -486,22 +558,46 @@ def _parts(mask: np.ndarray) -> tuple[np.ndarray, list[_Part]]:
     return labels, parts
 
 
-def _significant(parts: list[_Part], shape) -> list[_Part]:
-    """Drop specks and long thin border artefacts (the edge of a page, a table edge)."""
+def _frame_like(labels: np.ndarray, part: _Part) -> bool:
+    """True for a piece that lies along the edge of the picture (a table, a page edge, a shadow)."""
+    window = labels[part.top : part.bottom, part.left : part.right] == part.label
+    height, width = labels.shape
+    contact = 0
+    if part.top == 0:
+        contact += int(window[0].sum())
+    if part.bottom == height:
+        contact += int(window[-1].sum())
+    if part.left == 0:
+        contact += int(window[:, 0].sum())
+    if part.right == width:
+        contact += int(window[:, -1].sum())
+    return contact > 2.5 * stroke_width(window) + 2
+
+
+def _significant(parts: list[_Part], labels: np.ndarray) -> list[_Part]:
+    """Keep the pieces of ink that can belong to a digit: drop specks and what lies along the frame.
+
+    Pieces that lie along the edge of the picture are not writing: the table around a photographed
+    page, the page's edge, a shadow. A stroke that only runs off the edge is kept when nothing else
+    is left (a digit cut by the frame).
+    """
     if not parts:
         return []
-    height, width = shape
-    biggest = max(part.area for part in parts)
-    kept = []
-    for part in parts:
-        if part.area < max(4, 0.06 * biggest):
-            continue
-        length = max(part.bottom - part.top, part.right - part.left)
-        touches = part.top == 0 or part.left == 0 or part.bottom == height or part.right == width
-        if touches and (part.area < biggest or (length > 0.25 * max(height, width) and length * length / part.area > 25)):
-            continue  # the edge of the page or the table, or a digit cut off by the frame
-        kept.append(part)
-    return kept
+    height, width = labels.shape
+
+    def touches(part):
+        return part.top == 0 or part.left == 0 or part.bottom == height or part.right == width
+
+    inside = [part for part in parts if not touches(part)]
+    crossing = [part for part in parts if touches(part) and not _frame_like(labels, part)]
+    if inside and max(part.area for part in inside) >= 30:
+        chosen = inside
+    elif crossing or inside:
+        chosen = inside + crossing
+    else:
+        chosen = parts
+    biggest = max(part.area for part in chosen)
+    return [part for part in chosen if part.area >= max(4, 0.06 * biggest)]
 
 
 def group_digits(parts: list[_Part]) -> list[list[_Part]]:
@@ -574,6 +670,10 @@ def fit_detail(digit: np.ndarray) -> np.ndarray:
     scale = detail / max(height, width)
     new_height = max(_DETAIL, round(height * scale / _DETAIL) * _DETAIL)
     new_width = max(_DETAIL, round(width * scale / _DETAIL) * _DETAIL)
+    if scale < 0.5:
+        # Shrinking more than 2x would fade a thin pen line to grey: first widen every stroke to
+        # about one pixel of the result (a maximum filter), then shrink.
+        digit = ndimage.maximum_filter(digit, size=int(1 / scale))
     picture = Image.fromarray(np.ascontiguousarray(digit, dtype=np.float32), mode="F")
     resized = picture.resize((min(new_width, detail), min(new_height, detail)), Image.Resampling.BILINEAR)
     return np.clip(np.asarray(resized, dtype=np.float32), 0, 1)
@@ -598,7 +698,7 @@ def adjust_stroke(detail: np.ndarray, target: float | None = None) -> tuple[np.n
     if before < 0.8 * target:
         radius = max(1, round((target - before) / 2))
         adjusted = ndimage.grey_dilation(detail, footprint=_disk(radius))
-    elif before > 1.35 * target:
+    elif before > 1.25 * target:
         radius = max(1, round((before - target) / 2))
         thinner = ndimage.grey_erosion(detail, footprint=_disk(radius))
         # Thinning must not erase the digit: stop short if too much ink would go.
@@ -669,13 +769,16 @@ def _shape_digit(ink: np.ndarray, labels: np.ndarray, group: list[_Part], steps:
     bottom = max(p.bottom for p in group)
     right = max(p.right for p in group)
     window = (slice(top, bottom), slice(left, right))
-    keep = np.isin(labels[window], [p.label for p in group])
+    core = np.isin(labels[window], [p.label for p in group])
     # Soft ink next to the kept pieces (their anti-aliased edges), nothing elsewhere.
-    keep = ndimage.binary_dilation(keep, iterations=1)
+    keep = ndimage.binary_dilation(core, iterations=1)
     digit = ink[window] * keep
-    strong = float(np.percentile(digit[digit > 0], 90)) if (digit > 0).any() else 1.0
+    # The ink's usual strength becomes 1: MNIST's strokes are full white whatever the pen.
+    strong = float(np.percentile(ink[window][core], 75)) if core.any() else 1.0
     digit = np.clip(digit / max(strong, 1e-3), 0, 1).astype(np.float32)
-    detail = fit_detail(digit)
+    # Saturate: the middle of every stroke becomes full white, as in MNIST (the soft edges come back
+    # when the detail picture is averaged down to the 20x20 box).
+    detail = np.clip(fit_detail(digit) / 0.6, 0, 1)
     adjusted, before, after = adjust_stroke(detail)
     box = to_box(adjusted)
     image = centre_by_mass(box)
@@ -708,7 +811,7 @@ def preprocess(source, invert: bool | None = None) -> Preprocessed:
     """
     steps, ink, mask, dark_ink = _clean(source, invert)
     labels, parts = _parts(mask)
-    parts = _significant(parts, mask.shape)
+    parts = _significant(parts, labels)
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32) if parts else mask.astype(np.float32)
     if not parts:
         raise BlankImageError("image has no ink: is the page blank?")
@@ -754,7 +857,7 @@ def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
     """
     steps, ink, mask, dark_ink = _clean(source, invert)
     labels, parts = _parts(mask)
-    parts = _significant(parts, mask.shape)
+    parts = _significant(parts, labels)
     if not parts:
         raise BlankImageError("image has no ink: is the page blank?")
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32)
@@ -983,3 +1086,22 @@ def cli_predict(args) -> int:
                 line = f"{path}: number {record['number']} (largest digit {record['digit']}, {record['confidence']:.0%})"
             print(line, flush=True)
     return 1 if failures else 0
+
+
+def show_prediction(model, source, invert: bool | None = None, title: str | None = None):
+    """Preprocess a picture, predict its digit, and draw the steps and the model's confidence.
+
+    Returns:
+        ``(result, probabilities)``: the :class:`Preprocessed` and ``(10,) float32``.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    import matplotlib.pyplot as plt
+
+    result = preprocess(source, invert=invert)
+    probabilities = _predict(model, result.image[np.newaxis])[0]
+    plot_steps(result, title=title)
+    plt.show()
+    plot_prediction(result.image, probabilities)
+    plt.show()
+    return result, probabilities

@@ -410,7 +410,9 @@ def make_sample(label, kind: str = "photo", writer: Writer | str = "neat", seed=
     pen_fraction = {"canvas": (0.03, 0.16), "scan": (0.02, 0.09), "photo": (0.02, 0.09), "chalk": (0.06, 0.13)}[kind]
     pen_width = max(1.0, rng.uniform(*pen_fraction) * height)
     width_needed = 0.72 * len(text) * height * writer.width
-    centre = _placement(rng, shape, max(height, width_needed * 0.8 if len(text) > 1 else height))
+    if kind == "photo":  # the camera turns a little: keep the writing clear of the frame
+        height = min(height, 0.7 * rows)
+    centre = _placement(rng, shape, max(height, width_needed * 0.8 if len(text) > 1 else height) * (1.15 if kind == "photo" else 1))
     if len(text) > 1:
         centre = (np.clip(centre[0], width_needed / 2 + 4, cols - width_needed / 2 - 4), centre[1])
     coverage = _draw_text(text, writer, rng, height, pen_width, np.zeros(shape, np.float32), centre)

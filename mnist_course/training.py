@@ -9,6 +9,7 @@ import math
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,8 @@ class EpochLine(keras.callbacks.Callback):
         print("  ".join(parts), file=self.stream or sys.stdout, flush=True)
 
 
-class OneCycleLearningRate(keras.callbacks.Callback):
-    """Warm the learning rate up to a peak, then let it fall along a cosine curve to almost zero.
+def one_cycle_schedule(peak: float, total_steps: int, warmup_fraction: float = 0.2):
+    """A learning rate that warms up to ``peak``, then falls along a cosine curve to almost zero.
 
     A high learning rate learns fast; the warm-up keeps the first steps stable and the slow end
     settles the weights. This is what lets the course CNN learn in a few epochs.
@@ -60,28 +61,32 @@ class OneCycleLearningRate(keras.callbacks.Callback):
     Args:
         peak: the highest learning rate.
         total_steps: number of training steps (batches) in the whole run.
-        warmup_fraction: part of the run spent warming up.
+        warmup_fraction: part of the run spent warming up (from ``peak / 10``).
+
+    Returns:
+        A ``keras.optimizers.schedules.CosineDecay`` to give to an optimizer.
 
     Introduced in notebooks/05_cnn.ipynb.
     """
+    total_steps = max(2, int(total_steps))
+    warmup_steps = max(1, int(warmup_fraction * total_steps))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=peak / 10,
+        warmup_target=peak,
+        warmup_steps=warmup_steps,
+        decay_steps=total_steps - warmup_steps,
+        alpha=0.002,
+    )
 
-    def __init__(self, peak: float, total_steps: int, warmup_fraction: float = 0.2):
-        super().__init__()
-        self.peak = peak
-        self.total_steps = max(1, total_steps)
-        self.warmup_steps = max(1, int(warmup_fraction * self.total_steps))
-        self.step = 0
 
-    def rate(self, step: int) -> float:
-        """The learning rate at a given step."""
-        if step < self.warmup_steps:
-            return self.peak * (0.1 + 0.9 * step / self.warmup_steps)
-        progress = min(1.0, (step - self.warmup_steps) / max(1, self.total_steps - self.warmup_steps))
-        return self.peak * (0.002 + 0.998 * 0.5 * (1 + math.cos(math.pi * progress)))
+def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed):
+    """Batches of ``(images, one-hot labels)`` for ``fit``, kept in memory as float32 tensors."""
+    import tensorflow as tf
 
-    def on_train_batch_begin(self, batch, logs=None):
-        self.model.optimizer.learning_rate.assign(self.rate(self.step))
-        self.step += 1
+    dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
+    if shuffle:
+        dataset = dataset.shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
 def _prepare_labels(labels) -> np.ndarray:
@@ -107,6 +112,7 @@ def train(
     peak_learning_rate="recipe",
     seed: int | None = None,
     verbose: bool = True,
+    callbacks=(),
 ):
     """Train a model with the habits of seed 004: keep the best checkpoint, stop early, print little.
 
@@ -125,8 +131,10 @@ def train(
         checkpoint_path: where to keep the best weights (``.weights.h5``); a temporary file if None.
         peak_learning_rate: a number for a one-cycle schedule, None for the optimizer's constant rate,
             or "recipe" to use the model's recipe.
-        seed: if given, seeds Python, NumPy and Keras first so the run can be repeated.
+        seed: if given, seeds Python, NumPy and Keras first (shuffling, dropout). For a fully repeatable
+            run, also call ``config.set_seed`` before building the model: its first weights are random.
         verbose: print one line per epoch.
+        callbacks: more Keras callbacks of your own.
 
     Returns:
         The Keras ``History``; ``history.history`` has ``loss``, ``accuracy``, ``val_loss``,
@@ -157,11 +165,18 @@ def train(
         validation = (inputs[-held_out:], targets[-held_out:])
         inputs, targets = inputs[:-held_out], targets[:-held_out]
 
-    progress = EpochLine(epochs, show=verbose)
-    callbacks = [progress]
     if peak_learning_rate:
+        # A fresh Adam whose learning rate follows the one-cycle schedule of this run's length.
         steps = epochs * math.ceil(len(inputs) / batch_size)
-        callbacks.append(OneCycleLearningRate(peak_learning_rate, total_steps=steps))
+        model.compile(
+            optimizer=keras.optimizers.Adam(one_cycle_schedule(peak_learning_rate, steps)),
+            loss=model.loss,
+            metrics=["accuracy"],
+            steps_per_execution=model.steps_per_execution,
+        )
+
+    progress = EpochLine(epochs, show=verbose)
+    callbacks = [progress, *callbacks]
 
     with tempfile.TemporaryDirectory() as scratch:
         best_path = Path(checkpoint_path) if checkpoint_path else Path(scratch) / "best.weights.h5"
@@ -174,16 +189,17 @@ def train(
             )
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
         history = model.fit(
-            inputs,
-            targets,
+            _dataset(inputs, targets, batch_size, shuffle=True, seed=seed),
             epochs=epochs,
-            batch_size=batch_size,
-            validation_data=validation,
+            validation_data=None if validation is None else _dataset(*validation, 1024, shuffle=False, seed=None),
             callbacks=callbacks,
+            shuffle=False,  # the dataset shuffles itself
             verbose=0,
         )
         if validation is not None and best_path.exists():
-            model.load_weights(str(best_path))
+            with warnings.catch_warnings():  # a fresh optimizer state is not an error here
+                warnings.simplefilter("ignore")
+                model.load_weights(str(best_path))
     history.history["seconds"] = list(progress.seconds)
     return history
 

@@ -377,13 +377,14 @@ def classroom_pad(model_path=None, size: int = 420) -> DrawingPad:
 
     Introduced in notebooks/07_drawing_pad.ipynb.
     """
+    config.import_keras_quietly()  # no TensorFlow start-up lines on the page or in the terminal
     from mnist_course import training
 
     model_path = model_path or os.environ.get(PAD_MODEL_VARIABLE)
     if model_path:
         model = training.load_model(model_path)
     else:
-        model = training.load_or_train_cnn()
+        model = training.load_or_train_cnn(verbose=False)
     return DrawingPad(model=model, size=size, brush_size=24)
 
 
@@ -395,6 +396,7 @@ def cli_serve(args) -> int:
     Introduced in notebooks/07_drawing_pad.ipynb.
     """
     import importlib.util
+    import signal
     import subprocess
 
     if importlib.util.find_spec("voila") is None:
@@ -425,6 +427,13 @@ def cli_serve(args) -> int:
         "--Voila.log_level=WARN",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=environment)
+
+    def stop(signal_number, frame):  # `kill` or a closed terminal: stop Voila (and its kernels) too
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -1,0 +1,206 @@
+# %% [markdown]
+# # 07 · A drawing pad: draw a digit and watch the model read it
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_drawing_pad.ipynb)
+#
+# **What you will learn:** how a live drawing pad sends your drawing to the model after every stroke, what
+# the model really sees, how to fool it, and how to keep your own drawings as a personal test set.
+#
+# **Builds on:** lesson 05 (the course CNN) and lesson 06 (turning your own handwriting into MNIST's form).
+
+# %% [markdown]
+# ## Setup
+#
+# This cell imports the libraries. On Google Colab it also installs the course library and turns on custom widgets.
+
+# %%
+import os
+import subprocess
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
+IS_COLAB = "google.colab" in sys.modules
+if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
+    from google.colab import output
+
+    output.enable_custom_widget_manager()  # the drawing pad is a custom widget
+
+import tempfile
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from mnist_course import config
+
+keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
+
+from mnist_course import handwriting, models, plots, samples, training, widgets
+
+config.check_versions()           # clear message if Keras is older than 3
+config.set_seed(42)
+FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
+print("Fast mode:", FAST)
+
+# %% [markdown]
+# ## The model
+#
+# We use the course CNN from lesson 05. If you trained it already, it loads from your course folder.
+# If not, it is trained now and saved for next time.
+
+# %%
+model = training.load_or_train_cnn()
+
+# %% [markdown]
+# ## The drawing pad
+#
+# Draw one digit in the white square with your mouse, your finger or a pen. After each stroke:
+#
+# 1. the browser makes a small grey picture of your drawing (112x112 pixels) and sends it to Python;
+# 2. Python brings it to MNIST's form with `handwriting.to_mnist`, the same steps as lesson 06;
+# 3. the model gives a probability for each digit, and the pad shows them as bars.
+#
+# The small black square shows the 28x28 image the model actually saw. **Undo** removes the last stroke,
+# **Clear** starts again, and the slider changes the brush size. Drawing happens in the browser, so the pen
+# never waits for Python.
+
+# %%
+pad = widgets.DrawingPad(model=model)
+pad
+
+# %% [markdown]
+# ## A drawing made in code
+#
+# When this notebook runs without a screen (for example in the course's automatic tests), nobody draws.
+# So we make a drawing in code: a list of strokes, each a list of `(x, y)` points on the 280x280 pad.
+# `widgets.render_strokes` draws them the way the browser does. Then `pad.classify` does exactly what
+# happens after a stroke in the browser. If the pad is on your screen, it shows the answer too.
+
+# %%
+seven = [[(70, 56), (210, 56), (126, 238)]]  # one stroke: the top bar, then down to the left
+drawing = widgets.render_strokes(seven)
+reading = pad.classify(drawing)
+print("The model reads:", reading.describe())
+
+# %% [markdown]
+# What travels between the browser and Python is small: one byte per pixel for the drawing, and 784 numbers
+# for the image the model saw.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("drawing sent by the pad:", drawing.shape, drawing.dtype, "values", drawing.min(), "to", drawing.max())
+print("image the model saw:   ", reading.image.shape, reading.image.dtype)
+
+# %% [markdown]
+# On the left is the drawing as the pad sends it, in the middle the 28x28 image after lesson 06's steps,
+# and on the right the model's answer. The digit is cropped, scaled into a 20x20 box and centred, like every
+# MNIST digit.
+
+# %%
+figure, axes = plt.subplots(1, 2, figsize=(4, 2))
+axes[0].imshow(drawing, cmap="gray")
+axes[0].set_title("drawing (112x112)", fontsize=9)
+axes[1].imshow(reading.image, cmap="gray", vmin=0, vmax=1)
+axes[1].set_title("model input (28x28)", fontsize=9)
+for axis in axes:
+    axis.set_xticks([])
+    axis.set_yticks([])
+plt.show()
+handwriting.plot_prediction(reading.image, reading.probabilities, title="your 7")
+plt.show()
+
+# %% [markdown]
+# ## Ten digits, drawn by a robot hand
+#
+# `samples.digit_strokes` gives the pen strokes of a digit as one writer might draw it. We put each on the pad
+# and read it. In the full run the course CNN reads all ten correctly.
+
+# %%
+def on_pad(strokes):
+    """Move strokes from a box about 1 tall around (0, 0) to the middle of the 280x280 pad."""
+    return [[(140 + 200 * x, 140 + 200 * y) for x, y in stroke] for stroke in strokes]
+
+
+readings = [widgets.read_drawing(widgets.render_strokes(on_pad(samples.digit_strokes(digit, seed=digit))), model)
+            for digit in range(10)]
+plots.show_digits([r.image for r in readings], titles=[f"read: {r.prediction}" for r in readings])
+plt.show()
+
+# %% [markdown]
+# ## Try to fool it
+#
+# Students always try to fool the model. Here are some ideas for the pad. Guess first, then draw:
+#
+# - a digit in a corner, or very small: does centring and scaling save it?
+# - a 7 with a bar across the middle, or a 1 with a long base (European styles);
+# - a digit turned on its side;
+# - something that is not a digit at all, like a letter or a star.
+#
+# The last idea shows something important. The model has no answer "this is not a digit". Its ten
+# probabilities always add up to 1, so it picks a digit even for an X, sometimes with high confidence.
+
+# %%
+tests = {
+    "7 on its side": [[(56, 70), (56, 210), (238, 126)]],
+    "a letter X": [[(70, 60), (210, 240)], [(210, 60), (70, 240)]],
+    "a star": [[(140, 40), (140, 240)], [(50, 140), (230, 140)], [(75, 75), (205, 205)], [(205, 75), (75, 205)]],
+}
+for name, strokes in tests.items():
+    print(f"{name:14s} -> {widgets.read_drawing(widgets.render_strokes(strokes), model).describe()}")
+
+# %% [markdown]
+# ## Your own test set
+#
+# MNIST's test set was written by other people, long ago. Your own handwriting is the test that matters to you.
+# On the pad, choose the digit you drew under **label...** and press **Save**. The drawing is saved as a PNG
+# in your own folder, one sub-folder per digit. In code, `pad.save(7)` does the same.
+#
+# Here we save the drawing made in code into a temporary folder, so that your own folder stays yours:
+
+# %%
+example = widgets.save_drawing(drawing, label=7, folder=tempfile.mkdtemp())
+print("Saved:", example.relative_to(example.parent.parent))
+print("Your own drawings go to:", config.my_digits_dir())
+
+# %% [markdown]
+# After you have saved some drawings, this cell tests the model on them with lesson 06's preprocessing.
+# Draw each digit a few times, in different ways. Which digits does the model get wrong?
+
+# %%
+my_files = sorted(config.my_digits_dir().glob("*/*.png"))
+if not my_files:
+    print("No saved drawings yet: draw on the pad, choose the label, press Save, then run this cell again.")
+else:
+    my_images = np.stack([handwriting.to_mnist(path) for path in my_files])
+    my_labels = np.array([int(path.parent.name) for path in my_files])
+    my_predictions = models.predict_proba(model, my_images).argmax(axis=1)
+    print(f"{(my_predictions == my_labels).mean():.0%} correct on {len(my_files)} of your drawings")
+    wrong = np.flatnonzero(my_predictions != my_labels)
+    for index in wrong[:10]:
+        print(f"  {my_files[index].name}: you drew {my_labels[index]}, the model read {my_predictions[index]}")
+
+# %% [markdown]
+# ## Outside the notebook
+#
+# - **Desktop app:** `mnist-course draw` opens a window with the same pad: draw, press **Predict**, read the
+#   digit and the bars. **Save** works as in the notebook. It needs a desktop (a screen).
+# - **In class:** `mnist-course serve` shows the pad as a web page at `http://127.0.0.1:8866/`. Open it in a
+#   browser and project it. Only your own computer can reach it, unless you add `--host 0.0.0.0`.
+#   (It needs Voila: `pip install "mnist-course[present]"`.)
+
+# %% [markdown]
+# ## What we learned
+#
+# - The pad draws in the browser and sends a small grey picture to Python after each stroke; the answer comes
+#   back in a few tens of milliseconds, so it feels live.
+# - Your drawing goes through the same steps as a photo in lesson 06 before the model sees it: crop, scale to
+#   20x20, centre in 28x28.
+# - The model always answers with a digit, even for an X: it has no way to say "this is not a digit".
+# - Saved drawings make a personal test set, and a model can be tested on it like on MNIST's test set.
+
+# %% [markdown]
+# ## Next
+#
+# Go back to [lesson 05](05_cnn.ipynb), train a different model, and test it on your own saved drawings with
+# the cell above. Does the better model on MNIST also read *your* digits better?

@@ -1,0 +1,71 @@
+"""The ``mnist-course train`` and ``evaluate`` commands, end to end on a small subset."""
+
+import re
+
+import pytest
+
+from mnist_course.cli import main
+
+
+def test_train_then_evaluate(tmp_path, course_home, capsys):
+    out = tmp_path / "models" / "mlp.keras"
+    status = main(["train", "--model", "mlp_128", "--epochs", "2", "--limit", "100", "--out", str(out)])
+    output = capsys.readouterr().out
+    assert status == 0, output
+    assert out.exists()
+    assert "test accuracy" in output and "Saved to" in output
+    assert output.count("epoch ") == 2  # one quiet line per epoch
+
+    status = main(["evaluate", str(out), "--limit", "30"])
+    output = capsys.readouterr().out
+    assert status == 0
+    accuracy = float(output.split("Test accuracy: ")[1].split("%")[0])
+    assert accuracy > 60  # 2 epochs on 1,000 images; chance is 10
+    assert "Accuracy per digit" in output and "true\\pred" in output
+    assert len(re.findall(r"^  \d: \d+\.\d\d%$", output, flags=re.MULTILINE)) == 10
+
+
+def test_evaluate_the_course_cnn(trained_model_path, capsys):
+    assert main(["evaluate", str(trained_model_path), "--limit", "50"]) == 0
+    output = capsys.readouterr().out
+    assert float(output.split("Test accuracy: ")[1].split("%")[0]) > 80
+
+
+def test_train_default_out_is_the_course_model_path(course_home, capsys):
+    assert main(["train", "--model", "mlp_128", "--epochs", "1", "--limit", "20"]) == 0
+    assert (course_home / "models" / "cnn.keras").exists()
+
+
+def test_list_models(capsys):
+    assert main(["train", "--list"]) == 0
+    output = capsys.readouterr().out
+    assert "cnn " in output and "mlp_deep" in output
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--model", "resnet"], "unknown model"),
+        (["train", "--epochs", "0"], "--epochs"),
+        (["train", "--out", "model.h5"], ".keras"),
+        (["train", "--data", "/nowhere/mnist.npz", "--limit", "5"], "MNIST file not found"),
+        (["evaluate", "/nowhere/model.keras"], "no model file"),
+    ],
+)
+def test_bad_input_prints_one_clear_line(argv, message, capsys, course_home):
+    assert main(argv) != 0
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_evaluate_a_file_that_is_not_a_model(tmp_path, capsys):
+    fake = tmp_path / "notes.keras"
+    fake.write_text("hello")
+    assert main(["evaluate", str(fake)]) != 0
+    assert "could not be read" in capsys.readouterr().err
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert main(["evaluate", str(text)]) != 0
+    assert "not a .keras model file" in capsys.readouterr().err

@@ -1,0 +1,72 @@
+"""Tests for mnist_course.models: shapes, parameter counts, prediction."""
+
+import numpy as np
+import pytest
+
+from mnist_course import models
+
+# Parameter counts the seeds state (or that follow from their layers).
+SEED_PARAMETERS = {
+    "mlp_128": 101_770,
+    "mlp_512": 407_050,
+    "mlp_deep": 575_050,  # seed 003 states 575,050
+    "cnn_simple": 693_962,
+    "cnn_three_conv": 93_322,
+    "cnn_dropout": 1_199_882,
+}
+
+
+@pytest.mark.parametrize("name", models.MODEL_NAMES)
+def test_every_builder_gives_ten_probabilities(name):
+    model = models.build(name)
+    assert model.name == name
+    assert tuple(model.outputs[0].shape) == (None, 10)
+    images = np.random.default_rng(0).random((3, 28, 28), dtype=np.float32)
+    probabilities = models.predict_proba(model, images)
+    assert probabilities.shape == (3, 10)
+    assert probabilities.dtype == np.float32
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name, expected", sorted(SEED_PARAMETERS.items()))
+def test_parameter_counts_match_the_seeds(name, expected):
+    assert models.build(name).count_params() == expected
+
+
+def test_dense_networks_take_images_and_cnns_take_a_channel():
+    assert tuple(models.build("mlp_deep").inputs[0].shape) == (None, 28, 28)
+    assert tuple(models.build("cnn").inputs[0].shape) == (None, 28, 28, 1)
+
+
+def test_deep_mlp_uses_rmsprop_like_seed_003():
+    assert models.build("mlp_deep").optimizer.__class__.__name__ == "RMSprop"
+
+
+def test_predict_proba_accepts_one_image_and_flat_rows():
+    model = models.build("mlp_128")
+    image = np.zeros((28, 28), dtype=np.float32)
+    assert models.predict_proba(model, image).shape == (1, 10)
+    assert models.predict_proba(model, np.zeros((4, 784), dtype=np.float32)).shape == (4, 10)
+    assert models.predict_proba(model, np.zeros((0, 28, 28), dtype=np.float32)).shape == (0, 10)
+    assert models.predict_digits(model, np.zeros((2, 28, 28))).shape == (2,)
+
+
+def test_predict_proba_is_the_model_output_in_batches():
+    model = models.build("cnn")
+    images = np.random.default_rng(1).random((5, 28, 28), dtype=np.float32)
+    direct = np.asarray(model(images[..., None], training=False))
+    np.testing.assert_allclose(models.predict_proba(model, images, batch_size=2), direct, rtol=1e-5, atol=1e-6)
+
+
+def test_bad_input_gives_clear_errors():
+    with pytest.raises(ValueError, match="unknown model"):
+        models.build("resnet")
+    with pytest.raises(ValueError, match="28x28"):
+        models.predict_proba(models.build("mlp_128"), np.zeros((5, 10)))
+
+
+def test_every_model_has_a_recipe_and_a_description():
+    for name in models.MODEL_NAMES:
+        assert models.RECIPES[name].epochs >= 1
+        assert models.DESCRIPTIONS[name]
+    assert models.recipe_for("my_own_model").epochs >= 1

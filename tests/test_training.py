@@ -1,0 +1,142 @@
+"""Tests for mnist_course.training: a short real training run, checkpoints, saving and loading."""
+
+import shutil
+
+import keras
+import numpy as np
+import pytest
+
+from mnist_course import config, data, models, training
+
+
+@pytest.fixture(scope="module")
+def small_mnist(mnist):
+    """1,000 training and 500 test images, balanced, scaled to [0, 1]."""
+    (x_train, y_train), (x_test, y_test) = mnist
+    train_images, train_labels = data.balanced_subset(x_train, y_train, per_class=100, seed=0)
+    test_images, test_labels = data.balanced_subset(x_test, y_test, per_class=50, seed=1)
+    return data.scale(train_images), train_labels, data.scale(test_images), test_labels
+
+
+class ZeroWeightsBeforeLastEpoch(keras.callbacks.Callback):
+    """Ruin the model just before its last epoch, so the last epoch is certainly not the best."""
+
+    def __init__(self, last_epoch):
+        super().__init__()
+        self.last_epoch = last_epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.last_epoch:
+            self.model.set_weights([np.zeros_like(weight) for weight in self.model.get_weights()])
+
+
+def test_short_run_learns_far_above_chance(small_mnist, capsys):
+    train_images, train_labels, test_images, test_labels = small_mnist
+    model = models.build("mlp_128")
+    history = training.train(model, train_images, train_labels, epochs=4, seed=0)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4  # one quiet line per epoch, no progress bars
+    assert lines[0].startswith("epoch 1/4") and "val_acc" in lines[0] and lines[0].endswith(" s")
+    assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy", "seconds"}
+    assert len(history.history["seconds"]) == 4
+    result = training.evaluate(model, test_images, test_labels)
+    assert result["accuracy"] > 0.75  # chance is 0.10
+    assert result["confusion"].sum() == len(test_labels)
+    assert result["per_class_accuracy"].shape == (10,)
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading")
+def test_best_checkpoint_is_restored(small_mnist, tmp_path):
+    train_images, train_labels, test_images, test_labels = small_mnist
+    model = models.build("mlp_128")
+    checkpoint = tmp_path / "best.weights.h5"
+    history = training.train(
+        model, train_images, train_labels, epochs=4, seed=0, verbose=False,
+        checkpoint_path=checkpoint, patience=10, callbacks=[ZeroWeightsBeforeLastEpoch(3)],
+    )
+    validation_loss = history.history["val_loss"]
+    assert np.argmin(validation_loss) < 3  # the ruined last epoch is worse
+    assert checkpoint.exists()
+    # The model holds the best epoch's weights, not the ruined ones.
+    assert training.evaluate(model, test_images, test_labels)["accuracy"] > 0.75
+    saved = models.build("mlp_128")
+    saved.load_weights(checkpoint)
+    for restored, best in zip(model.get_weights(), saved.get_weights()):
+        np.testing.assert_array_equal(restored, best)
+
+
+def test_seed_makes_runs_repeatable(small_mnist):
+    train_images, train_labels, _, _ = small_mnist
+    losses = []
+    for _ in range(2):
+        config.set_seed(7)  # before building: the first weights are random too
+        model = models.build("mlp_128")
+        history = training.train(model, train_images[:300], train_labels[:300], epochs=1, seed=7, verbose=False)
+        losses.append(history.history["loss"][0])
+    assert losses[0] == pytest.approx(losses[1], rel=1e-4)
+
+
+def test_one_hot_labels_and_bad_labels(small_mnist):
+    train_images, train_labels, _, _ = small_mnist
+    model = models.build("mlp_128")
+    training.train(model, train_images[:200], data.one_hot(train_labels[:200]), epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="labels"):
+        training.train(model, train_images[:200], train_labels[:100], epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="epochs"):
+        training.train(model, train_images[:200], train_labels[:200], epochs=0, verbose=False)
+
+
+def test_one_cycle_schedule_warms_up_then_decays():
+    schedule = training.one_cycle_schedule(1e-2, total_steps=100)
+    rates = [float(schedule(step)) for step in (0, 20, 60, 99)]
+    assert rates[0] < rates[1]
+    assert rates[1] == pytest.approx(1e-2, rel=1e-3)
+    assert rates[1] > rates[2] > rates[3]
+
+
+def test_confusion_matrix_and_text():
+    matrix = training.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2])
+    assert matrix[1, 2] == 1 and matrix.trace() == 3 and matrix.shape == (10, 10)
+    text = training.confusion_text(matrix)
+    assert len(text.splitlines()) == 11 and "true\\pred" in text
+
+
+def test_save_and_load_round_trip(trained_model_path, tmp_path, small_mnist):
+    _, _, test_images, _ = small_mnist
+    model = training.load_model(trained_model_path)
+    copy_path = training.save_model(model, tmp_path / "nested" / "copy.keras")
+    again = training.load_model(copy_path)
+    np.testing.assert_allclose(
+        models.predict_proba(model, test_images[:8]), models.predict_proba(again, test_images[:8]), rtol=1e-5
+    )
+
+
+def test_load_model_errors_are_clear(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no model file"):
+        training.load_model(tmp_path / "missing.keras")
+    fake = tmp_path / "fake.keras"
+    fake.write_text("not a model")
+    with pytest.raises(ValueError, match="could not be read"):
+        training.load_model(fake)
+    with pytest.raises(ValueError, match=r"\.keras"):
+        training.load_model(__file__)
+    with pytest.raises(ValueError, match=r"\.keras"):
+        training.save_model(models.build("mlp_128"), tmp_path / "model.h5")
+
+
+def test_load_or_train_cnn_loads_a_saved_model(course_home, trained_model_path, capsys):
+    target = config.default_model_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(trained_model_path, target)
+    model = training.load_or_train_cnn()
+    assert "Loaded" in capsys.readouterr().out
+    assert model.name == "cnn"
+
+
+def test_load_or_train_cnn_trains_and_saves_when_missing(course_home, mnist):
+    assert config.is_fast_mode()  # tests run in fast mode: a small subset, a few seconds
+    model = training.load_or_train_cnn(verbose=False)
+    assert config.default_model_path().exists()
+    _, (x_test, y_test) = mnist
+    images, labels = data.balanced_subset(x_test, y_test, per_class=30, seed=2)
+    assert training.evaluate(model, data.scale(images), labels)["accuracy"] > 0.8

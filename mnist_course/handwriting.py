@@ -428,7 +428,7 @@ def _line_pixels(piece: np.ndarray, axis: int, slope: float, intercept: float, t
     return piece & (np.abs(across - (slope * along + intercept)) <= thickness / 2 + 1.0)
 
 
-def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Remove ruled and grid lines: long, straight, nearly horizontal or vertical runs of ink.
 
     A morphological opening with a long thin line keeps only the ink the line fits into (it is
@@ -438,6 +438,8 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Args:
         mask: ``(h, w) bool`` ink mask.
+        faint: optional ``(h, w) bool`` of all marks above the paper's noise. Printed lines are often
+            fainter than the pen; they are found whole in this mask, then removed from ``mask``.
 
     Returns:
         ``(cleaned, lines)``: both ``(h, w) bool``.
@@ -448,15 +450,16 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if min(mask.shape) < 64:  # a small picture (an MNIST digit, an icon) has no page lines
         return mask, lines
     cleaned = mask
+    evidence = mask if faint is None else (mask | faint)
     for axis in (1, 0):  # axis 1: horizontal lines; axis 0: vertical lines
         extent = mask.shape[axis]
         length = max(15, extent // 8)
         # Widen the ink across the line by 4 pixels each way, so lines tilted up to ~7 degrees still fit.
-        widened = ndimage.maximum_filter1d(cleaned, size=9, axis=1 - axis)
+        widened = ndimage.maximum_filter1d(evidence, size=9, axis=1 - axis)
         if widened.sum(axis=axis).max() < 0.45 * extent:
             continue  # no row (column) has enough ink to hold a line
         runs = ndimage.minimum_filter1d(widened, size=length, axis=axis)  # erosion along the line
-        found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & cleaned  # dilation: the opening
+        found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & evidence  # dilation: the opening
         if not found.any():
             continue
         labels, count = ndimage.label(found, structure=np.ones((3, 3)))
@@ -487,7 +490,9 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             region = found_lines[0][0]
             if (region[axis].stop - region[axis].start) < 0.95 * extent or (cleaned & ~these).sum() < 20:
                 continue
-        these = ndimage.binary_dilation(these, iterations=1) & cleaned
+        these = ndimage.binary_dilation(these, iterations=1)
+        evidence = evidence & ~these
+        these &= cleaned
         remaining = cleaned & ~these
         # Join strokes that cross the line: fill line pixels with ink on both sides, across the line.
         across = np.ones((9, 1) if axis == 1 else (1, 9), bool)
@@ -498,6 +503,16 @@ def remove_lines(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cleaned = remaining | healed
         lines |= these & ~healed
     return cleaned, lines
+
+
+def noise_floor(ink: np.ndarray) -> float:
+    """The ink level that plain paper (texture, noise) stays below: median + 5 robust standard deviations.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    median = float(np.median(ink))
+    noise = 1.4826 * float(np.median(np.abs(ink - median)))  # robust standard deviation of the paper
+    return max(0.08, median + 5.0 * noise)
 
 
 def ink_mask(ink: np.ndarray) -> np.ndarray:
@@ -517,9 +532,7 @@ def ink_mask(ink: np.ndarray) -> np.ndarray:
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    median = float(np.median(ink))
-    noise = 1.4826 * float(np.median(np.abs(ink - median)))  # robust standard deviation of the paper
-    floor = max(0.08, median + 5.0 * noise)
+    floor = noise_floor(ink)
     candidates = ink[ink > floor]
     if candidates.size < 6:
         raise BlankImageError("image has no ink: is the page blank?")
@@ -614,7 +627,7 @@ def group_digits(parts: list[_Part]) -> list[list[_Part]]:
             right = max(p.right for p in group)
             overlap = min(right, part.right) - max(left, part.left)
             narrower = min(right - left, part.right - part.left)
-            if overlap > 0.3 * narrower:
+            if overlap > 0.5 * narrower:
                 group.append(part)
                 break
         else:
@@ -758,18 +771,55 @@ def _clean(source, invert):
     steps["background"] = background if dark_ink else 1.0 - background
     steps["ink"] = ink
     mask = ink_mask(ink)
-    mask, _lines = remove_lines(mask)
+    mask, _lines = remove_lines(mask, faint=ink > noise_floor(ink))
     return steps, ink, mask, dark_ink
 
 
-def _shape_digit(ink: np.ndarray, labels: np.ndarray, group: list[_Part], steps: dict) -> Preprocessed:
-    """Steps 6-9 for one group of ink pieces."""
+def _group_window(labels: np.ndarray, group: list[_Part]):
+    """The bounding box of a group of pieces and the mask of its ink inside it."""
     top = min(p.top for p in group)
     left = min(p.left for p in group)
     bottom = max(p.bottom for p in group)
     right = max(p.right for p in group)
     window = (slice(top, bottom), slice(left, right))
-    core = np.isin(labels[window], [p.label for p in group])
+    return window, np.isin(labels[window], [p.label for p in group])
+
+
+def split_touching(window, core: np.ndarray) -> list:
+    """Cut a group that is too wide for one digit (two digits that touch) where it has the least ink.
+
+    Returns:
+        A list of ``(window, core)`` pairs, left to right.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    height, width = core.shape
+    if width < 1.15 * height or height < 8:
+        return [(window, core)]
+    # Trim the empty rows, then look for the emptiest column in the middle part.
+    columns = core.sum(axis=0).astype(float)
+    columns = ndimage.uniform_filter1d(columns, size=max(3, height // 10))
+    start, stop = int(0.3 * width), int(0.7 * width)
+    if width > 2.2 * height:  # three or more digits: look further out
+        start, stop = int(0.35 * height), int(width - 0.35 * height)
+    cut = start + int(np.argmin(columns[start:stop]))
+    rows, cols = window
+    pieces = []
+    for low, high in ((0, cut), (cut, width)):
+        part = core[:, low:high]
+        filled = np.flatnonzero(part.any(axis=1))
+        if len(filled) == 0:
+            continue
+        part_rows = slice(rows.start + filled[0], rows.start + filled[-1] + 1)
+        part_window = (part_rows, slice(cols.start + low, cols.start + high))
+        pieces.extend(split_touching(part_window, part[filled[0] : filled[-1] + 1]))
+    return pieces
+
+
+def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict) -> Preprocessed:
+    """Steps 6-9 for one digit: the ink inside ``window`` where ``core`` is True (and its soft edges)."""
+    top, left = window[0].start, window[1].start
+    bottom, right = window[0].stop, window[1].stop
     # Soft ink next to the kept pieces (their anti-aliased edges), nothing elsewhere.
     keep = ndimage.binary_dilation(core, iterations=1)
     digit = ink[window] * keep
@@ -827,7 +877,8 @@ def preprocess(source, invert: bool | None = None) -> Preprocessed:
         p for p in parts
         if p.left < right + reach and p.right > left - reach and p.top < bottom + reach and p.bottom > top - reach
     ]
-    result = _shape_digit(ink, labels, chosen, steps)
+    window, core = _group_window(labels, chosen)
+    result = _shape_digit(ink, window, core, steps)
     result.dark_ink = dark_ink
     return result
 
@@ -845,7 +896,8 @@ def to_mnist(source, invert: bool | None = None) -> np.ndarray:
 def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
     """Split a picture of several digits (a written year, a phone number) into MNIST-style digits.
 
-    Pieces of ink that overlap left-to-right form one digit; digits are returned left to right.
+    Pieces of ink that overlap left-to-right form one digit; a piece too wide for one digit (two
+    digits that touch) is cut where it has the least ink. Digits are returned left to right.
 
     Returns:
         A list of :class:`Preprocessed`, one per digit.
@@ -863,9 +915,11 @@ def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32)
     results = []
     for group in group_digits(parts):
-        result = _shape_digit(ink, labels, group, steps)
-        result.dark_ink = dark_ink
-        results.append(result)
+        window, core = _group_window(labels, group)
+        for piece_window, piece_core in split_touching(window, core):
+            result = _shape_digit(ink, piece_window, piece_core, steps)
+            result.dark_ink = dark_ink
+            results.append(result)
     return results
 
 
@@ -937,7 +991,7 @@ def plot_steps(result: Preprocessed, axes=None, title: str | None = None):
 
     names = list(result.steps)
     if axes is None:
-        figure, axes = plt.subplots(1, len(names), figsize=(1.35 * len(names), 1.9))
+        figure, axes = plt.subplots(1, len(names), figsize=(1.15 * len(names), 1.65))
     else:
         figure = np.ravel(axes)[0].figure
     for axis, name in zip(np.ravel(axes), names):
@@ -1004,7 +1058,7 @@ def _load_model_for_cli(path) -> object:
             f"no trained model at {model_path}. Train one first with: mnist-course train "
             "(or pass --model PATH to a .keras file)"
         )
-    config.quiet_tensorflow()
+    config.import_keras_quietly()  # TensorFlow's start-up lines would mix with the answers
     from mnist_course import training
 
     return training.load_model(model_path)

@@ -77,7 +77,8 @@ def show_digits(images, labels=None, ncols=10, titles=None, size=1.0, suptitle=N
         titles = [str(label) for label in labels]
     ncols = max(1, min(ncols, count))
     nrows = math.ceil(count / ncols)
-    figure, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * 1.15), squeeze=False)
+    row_height = size * (1.35 if titles is not None else 1.05)  # room for the titles
+    figure, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * row_height + 0.3), squeeze=False)
     for index, ax in enumerate(axes.flat):
         if index < count:
             show_digit(images[index], title=None if titles is None else titles[index], ax=ax)
@@ -183,9 +184,9 @@ def plot_confusion_matrix(true_labels, predicted_labels, title="Confusion matrix
         for column in range(10):
             count = matrix[row, column]
             if count:
-                bold = row == column
+                dark = row != column and count > 0.6 * np.nanmax(mistakes)
                 ax.text(column, row, str(count), ha="center", va="center", fontsize=7,
-                        fontweight="bold" if bold else "normal", color="black")
+                        fontweight="bold" if row == column else "normal", color="white" if dark else "black")
     ax.set_xticks(DIGITS)
     ax.set_yticks(DIGITS)
     ax.set_xlabel("predicted digit")
@@ -295,7 +296,7 @@ def plot_filters(model, layer_index: int = 0, ncols: int = 8, title=None):
             ax.imshow(kernel[:, :, 0, index], cmap="bwr", vmin=-limit, vmax=limit)
         else:
             ax.axis("off")
-    figure.suptitle(title or f"The {count} learned filters of {layer.name} ({kernel.shape[0]}x{kernel.shape[1]})")
+    figure.suptitle(title or f"The {count} learned {kernel.shape[0]}x{kernel.shape[1]} filters of convolution {layer_index + 1}")
     figure.tight_layout()
     return figure
 

@@ -280,7 +280,7 @@ class Sample:
     details: dict
 
 
-def _draw_text(text, writer, rng, height, pen_width, canvas, centre, spacing=0.72):
+def _draw_text(text, writer, rng, height, pen_width, canvas, centre, spacing=0.8):
     """Draw a string of digits side by side, centred on ``centre``."""
     widths = [spacing * height * writer.width for _ in text]
     total = sum(widths)
@@ -406,10 +406,10 @@ def make_sample(label, kind: str = "photo", writer: Writer | str = "neat", seed=
         shape = (size[1], size[0])
     rows, cols = shape
     height = rng.uniform(0.25, 0.8) * rows if len(text) == 1 else rng.uniform(0.15, 0.35) * rows
-    height = min(height, 0.9 * cols / (0.72 * len(text) * writer.width + 0.2))
+    height = min(height, 0.9 * cols / (0.8 * len(text) * writer.width + 0.3))
     pen_fraction = {"canvas": (0.03, 0.16), "scan": (0.02, 0.09), "photo": (0.02, 0.09), "chalk": (0.06, 0.13)}[kind]
     pen_width = max(1.0, rng.uniform(*pen_fraction) * height)
-    width_needed = 0.72 * len(text) * height * writer.width
+    width_needed = 0.8 * len(text) * height * writer.width
     if kind == "photo":  # the camera turns a little: keep the writing clear of the frame
         height = min(height, 0.7 * rows)
     centre = _placement(rng, shape, max(height, width_needed * 0.8 if len(text) > 1 else height) * (1.15 if kind == "photo" else 1))
@@ -510,3 +510,61 @@ def dataset(count_per_digit: int, kinds=("canvas", "scan", "photo", "chalk"), wr
             for digit in range(10):
                 for _ in range(count_per_digit):
                     yield make_sample(digit, kind=kind, writer=writer, seed=rng)
+
+
+#: The sample pictures in ``assets/``: file name -> (label, kind, writer, seed, size, format, EXIF orientation).
+ASSETS = {
+    "photo_7.jpg": (7, "photo", "european", 7, (1024, 768), "JPEG", None),
+    "photo_2026.jpg": ("2026", "photo", "neat", 2026, (1024, 768), "JPEG", None),
+    "phone_9_exif.jpg": (9, "photo", "round", 9, (1024, 768), "JPEG", 6),
+    "ballpoint_0.webp": (0, "photo", "quick", 10, (1024, 768), "WEBP", None),
+    "pencil_5_scan.png": (5, "scan", "slanted", 5, (480, 360), "PNG", None),
+    "canvas_3_transparent.png": (3, "canvas", "child", 3, (1000, 800), "PNG", None),
+    "marker_2.png": (2, "canvas", "round", 22, (400, 300), "PNG", None),
+    "chalk_4.jpg": (4, "chalk", "neat", 4, (800, 600), "JPEG", None),
+}
+
+
+def make_assets(folder) -> list:
+    """Write the course's sample pictures (``ASSETS``) into ``folder``; return their paths.
+
+    Every picture is made by this module from fixed seeds, so anyone can make them again:
+    ``python -c "from mnist_course import samples; samples.make_assets('assets')"``.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (label, kind, writer, seed, size, file_format, orientation) in ASSETS.items():
+        sample = make_sample(label, kind=kind, writer=writer, seed=seed, size=size)
+        image = sample.image
+        if name.startswith("pencil"):  # force the pencil look for this one, whatever the seed chose
+            rng = np.random.default_rng(seed)
+            rows, cols = size[1], size[0]
+            height = 0.6 * rows
+            coverage = _draw_text(str(label), writer_named(writer), rng, height, 0.035 * height,
+                                  np.zeros((rows, cols), np.float32), (0.45 * cols, 0.5 * rows))
+            page = _paper((rows, cols), PAPERS["squared"], rng, "grid")
+            image = Image.fromarray(np.clip(_ink_on(page, coverage, INKS["pencil"], rng, pencil=True), 0, 255)
+                                    .astype(np.uint8), "RGB")
+        if name.startswith("canvas"):  # a thin pen on a large transparent canvas, away from the centre
+            rng = np.random.default_rng(seed)
+            rows, cols = size[1], size[0]
+            coverage = _draw_text(str(label), writer_named(writer), rng, 0.3 * rows, 4.0,
+                                  np.zeros((rows, cols), np.float32), (0.72 * cols, 0.3 * rows))
+            rgba = np.zeros((rows, cols, 4), np.uint8)
+            rgba[..., 3] = np.round(coverage * 255).astype(np.uint8)
+            image = Image.fromarray(rgba, "RGBA")
+        if name.startswith("marker"):  # a thick marker, filling the picture
+            rng = np.random.default_rng(seed)
+            rows, cols = size[1], size[0]
+            coverage = _draw_text(str(label), writer_named(writer), rng, 0.8 * rows, 0.16 * 0.8 * rows,
+                                  np.zeros((rows, cols), np.float32), (0.5 * cols, 0.5 * rows))
+            image = Image.fromarray(np.round(255 - 235 * coverage).astype(np.uint8), "L").convert("RGB")
+        path = folder / name
+        path.write_bytes(encode(image, file_format, quality=80, orientation=orientation))
+        written.append(path)
+    return written

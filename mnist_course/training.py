@@ -142,6 +142,7 @@ def train(
 
     Introduced in notebooks/03_mlp.ipynb.
     """
+    config.quiet_tensorflow()  # no retracing warnings when a lesson trains several models
     recipe = models.recipe_for(model)
     epochs = recipe.epochs if epochs is None else int(epochs)
     batch_size = recipe.batch_size if batch_size is None else int(batch_size)

@@ -269,6 +269,8 @@ class DrawingPad(anywidget.AnyWidget):
     message = traitlets.Unicode(BLANK_MESSAGE).tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
     result_id = traitlets.Int(0).tag(sync=True)
+    #: Milliseconds Python took for the last drawing (preprocessing + model), shown to no one, kept for timing.
+    python_ms = traitlets.Float(0.0).tag(sync=True)
 
     def __init__(self, model=None, brush_size: int = 18, size: int = CANVAS_SIZE, save_folder=None, **kwargs):
         super().__init__(brush_size=brush_size, size=size, **kwargs)
@@ -328,6 +330,7 @@ class DrawingPad(anywidget.AnyWidget):
                     self.probabilities = [round(float(p), 4) for p in reading.probabilities]
                     self.prediction = reading.prediction
                     self.message = ""
+            self.python_ms = round(1000 * reading.seconds, 2)
             self.result_id = self.result_id + 1 if result_id is None else max(int(result_id), self.result_id + 1)
         return reading
 
@@ -397,6 +400,7 @@ def cli_serve(args) -> int:
     """
     import importlib.util
     import signal
+    import socket
     import subprocess
 
     if importlib.util.find_spec("voila") is None:
@@ -414,6 +418,14 @@ def cli_serve(args) -> int:
         print(f"mnist-course serve: the pad page is missing from the package: {PAD_NOTEBOOK}", file=sys.stderr)
         return 1
     host = args.host
+    try:  # a clear message now, instead of Voila quietly moving to another port
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.bind((host, args.port))
+    except OSError as error:
+        print(f"mnist-course serve: cannot listen on {host} port {args.port} ({error.strerror}). "
+              "Stop the other server or choose another port with --port.", file=sys.stderr)  # fmt: skip
+        return 2
     url_host = f"[{host}]" if ":" in host else host
     print(f"Drawing pad: http://{url_host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -423,6 +435,7 @@ def cli_serve(args) -> int:
         "--no-browser",
         f"--port={args.port}",
         f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
         "--theme=light",
         "--Voila.log_level=WARN",
     ]  # fmt: skip

@@ -11,7 +11,6 @@ Python packages. Skips without them locally; fails without them when CI=true.
 
 import json
 import os
-import shutil
 import signal
 import socket
 import statistics
@@ -77,9 +76,14 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def pad_server(trained_model_path, tmp_path_factory):
-    """`mnist-course serve` on a free port of 127.0.0.1 with the test model; yields (url, course_home)."""
+def browser_tools():
+    """Chromium, Playwright and Voila are there (checked before any model is trained)."""
     _require_browser()
+
+
+@pytest.fixture(scope="module")
+def pad_server(browser_tools, trained_model_path, tmp_path_factory):
+    """`mnist-course serve` on a free port of 127.0.0.1 with the test model; yields (url, course_home)."""
     home = tmp_path_factory.mktemp("pad-home")
     port = _free_port()
     log_path = tmp_path_factory.mktemp("pad-log") / "serve.log"
@@ -210,7 +214,9 @@ def test_latency_stroke_end_to_probabilities_shown(page):
         _draw(page, SEVEN)
         _wait_for_results(page, start + 2 * number + 2)
     # Only drawing strokes count (every other entry is the Clear).
-    drawn = [entry["milliseconds"] for entry in _latencies(page)[start:] if entry["prediction"] >= 0]
+    entries = [entry for entry in _latencies(page)[start:] if entry["prediction"] >= 0]
+    drawn = [entry["milliseconds"] for entry in entries]
+    in_python = [entry["pythonMilliseconds"] for entry in entries]
     assert len(drawn) == LATENCY_STROKES
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     summary = {
@@ -220,12 +226,14 @@ def test_latency_stroke_end_to_probabilities_shown(page):
         "p90_ms": round(sorted(drawn)[int(0.9 * (len(drawn) - 1))], 1),
         "max_ms": round(max(drawn), 1),
         "all_ms": [round(value, 1) for value in drawn],
+        "python_part_median_ms": round(statistics.median(in_python), 1),
         "cpu_count": os.cpu_count(),
         "load_average_1min": load,
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "pad_latency.json").write_text(json.dumps(summary, indent=1) + "\n")
     print(f"\nDrawing pad latency: median {summary['median_ms']} ms, p90 {summary['p90_ms']} ms, "
-          f"max {summary['max_ms']} ms over {len(drawn)} strokes (load {load})")  # fmt: skip
+          f"max {summary['max_ms']} ms over {len(drawn)} strokes; Python part median "
+          f"{summary['python_part_median_ms']} ms (load {load})")  # fmt: skip
     page.screenshot(path=str(ARTIFACTS / "drawing_pad.png"))
     assert all(value > 0 for value in drawn)

@@ -144,3 +144,15 @@ def test_cli_serve_without_voila_says_what_to_install(monkeypatch, capsys):
     args = SimpleNamespace(host="127.0.0.1", port=8866, model=None)
     assert widgets.cli_serve(args) == 2
     assert "pip install" in capsys.readouterr().err
+
+
+def test_cli_serve_with_a_busy_port_says_so(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 2
+    error = capsys.readouterr().err
+    assert f"port {port}" in error and "--port" in error

@@ -315,7 +315,12 @@ function render({ model, el }) {
         const milliseconds = performance.now() - start;
         root.dataset.latencyMs = milliseconds.toFixed(1);
         window.mnistPadLatencies = window.mnistPadLatencies || [];
-        window.mnistPadLatencies.push({ id, milliseconds, prediction: Number(model.get("prediction")) });
+        window.mnistPadLatencies.push({
+          id,
+          milliseconds,
+          pythonMilliseconds: Number(model.get("python_ms")),
+          prediction: Number(model.get("prediction")),
+        });
       });
       if (waiting) {
         const next = waiting;

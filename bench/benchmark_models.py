@@ -1,0 +1,162 @@
+"""Train every course model on full MNIST on this machine and write a table of the results.
+
+    python bench/benchmark_models.py                       # all models; the course CNN with 3 seeds
+    python bench/benchmark_models.py --models cnn --seeds 3
+    python bench/benchmark_models.py --quick               # a smoke test on a small subset
+
+For each model: the epochs it ran, the training time in seconds (wall clock, including validation),
+the test accuracy on all 10,000 test images, the number of parameters and the milliseconds for one
+prediction with ``models.predict_proba`` after warm-up (median of 50 calls). With several seeds, the
+table shows the median run and the range of accuracies. The table is written as markdown to
+bench/results.md (and printed). The machine's load average is recorded too: other programs running
+at the same time make training slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run from a clone without installing
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Developers keep MNIST beside the project (never in git), as the tests and the notebook builder do.
+SHARED_MNIST = HERE.parent.parent / "shared" / "data" / "mnist.npz"
+if "MNIST_COURSE_DATA" not in os.environ and SHARED_MNIST.is_file():
+    os.environ["MNIST_COURSE_DATA"] = str(SHARED_MNIST)
+
+from mnist_course import config, data  # noqa: E402
+
+keras = config.import_keras_quietly()
+
+from mnist_course import models, training  # noqa: E402
+
+
+def prediction_milliseconds(model, image, calls: int = 50) -> float:
+    """Median time of one ``predict_proba`` call on one image, after warm-up."""
+    for _ in range(5):
+        models.predict_proba(model, image)
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        models.predict_proba(model, image)
+        times.append(time.perf_counter() - started)
+    return 1000 * statistics.median(times)
+
+
+def run_once(name: str, seed: int, train_images, train_labels, test_images, test_labels, epochs=None) -> dict:
+    """Train one model from scratch with its recipe and measure it."""
+    config.set_seed(seed)
+    model = models.build(name)
+    started = time.perf_counter()
+    history = training.train(model, train_images, train_labels, epochs=epochs, seed=seed, verbose=False)
+    seconds = time.perf_counter() - started
+    result = training.evaluate(model, test_images, test_labels)
+    return {
+        "model": name,
+        "seed": seed,
+        "epochs": len(history.history["loss"]),
+        "seconds": seconds,
+        "accuracy": result["accuracy"],
+        "parameters": model.count_params(),
+        "milliseconds": prediction_milliseconds(model, test_images[0]),
+        "load": os.getloadavg()[0],
+    }
+
+
+def markdown_table(rows: list[dict], seeds: dict) -> str:
+    lines = [
+        "| model | what it is | epochs | train s | test accuracy | parameters | ms / prediction |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        accuracy = f"{100 * row['accuracy']:.2f}%"
+        if row.get("runs", 1) > 1:
+            accuracy += f" (median of {row['runs']}: {row['accuracy_range']})"
+        seconds = f"{row['seconds']:.0f}" if row.get("runs", 1) == 1 else f"{row['seconds']:.1f} ({row['seconds_range']})"
+        lines.append(
+            f"| `{row['model']}` | {models.DESCRIPTIONS[row['model']]} | {row['epochs']} | {seconds} | {accuracy} | "
+            f"{row['parameters']:,} | {row['milliseconds']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def summarise(runs: list[dict]) -> dict:
+    """One row for several seeds of one model: medians, with the ranges."""
+    if len(runs) == 1:
+        return runs[0]
+    middle = sorted(runs, key=lambda run: run["accuracy"])[len(runs) // 2]
+    row = dict(middle)
+    row["runs"] = len(runs)
+    row["accuracy"] = statistics.median(run["accuracy"] for run in runs)
+    row["seconds"] = statistics.median(run["seconds"] for run in runs)
+    row["milliseconds"] = statistics.median(run["milliseconds"] for run in runs)
+    accuracies = sorted(100 * run["accuracy"] for run in runs)
+    seconds = sorted(run["seconds"] for run in runs)
+    row["accuracy_range"] = f"{accuracies[0]:.2f}-{accuracies[-1]:.2f}%"
+    row["seconds_range"] = f"{seconds[0]:.1f}-{seconds[-1]:.1f}"
+    return row
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=list(models.MODEL_NAMES), choices=models.MODEL_NAMES)
+    parser.add_argument("--seeds", type=int, default=3, help="seeds for the course CNN (others: 1)")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 100 images per digit, 1 epoch")
+    parser.add_argument("--data", default=None, help="path to mnist.npz (default: as the course finds it)")
+    parser.add_argument("--out", default=str(HERE / "results.md"), help="markdown file to write")
+    args = parser.parse_args(argv)
+
+    (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
+        train_per_class=100 if args.quick else None, test_per_class=50 if args.quick else None, path=args.data
+    )
+    train_images, test_images = data.scale(train_images), data.scale(test_images)
+    load_before = os.getloadavg()
+    print(f"{len(train_images)} training images; load average before: {load_before[0]:.2f}", flush=True)
+
+    rows = []
+    for name in args.models:
+        seeds = range(1, args.seeds + 1) if name == "cnn" else [1]
+        runs = []
+        for seed in seeds:
+            run = run_once(name, seed, train_images, train_labels, test_images, test_labels,
+                           epochs=1 if args.quick else None)
+            print(
+                f"{name:15} seed {seed}: {run['epochs']} epochs, {run['seconds']:.1f} s, "
+                f"{100 * run['accuracy']:.2f}%, {run['parameters']:,} parameters, "
+                f"{run['milliseconds']:.1f} ms/prediction, load {run['load']:.2f}",
+                flush=True,
+            )
+            runs.append(run)
+        rows.append(summarise(runs))
+
+    load_after = os.getloadavg()
+    table = markdown_table(rows, seeds={})
+    header = (
+        "# Benchmark: the course models on full MNIST\n\n"
+        f"Measured by `python bench/benchmark_models.py` on {time.strftime('%Y-%m-%d')}: "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, no GPU; "
+        f"TensorFlow/Keras {keras.__version__}, Python {platform.python_version()}.\n"
+        f"Training: 54,000 images (10% held out for validation), batch 128, each model's recipe "
+        "(`models.RECIPES`), early stopping on validation loss. Test: all 10,000 test images. "
+        "One prediction: `models.predict_proba` on one image after warm-up.\n"
+        f"Load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}"
+        " (a load above the 2 cores means other programs were running and times are longer).\n\n"
+    )
+    if args.quick:
+        header = "# Quick smoke test (small subset, 1 epoch): not a benchmark\n\n"
+    text = header + table + "\n"
+    Path(args.out).write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Tests of mnist_course.upload: ipywidgets 7 and 8 values, Colab's dict, a file path, headless use."""
+
+import datetime
+import sys
+import types
+
+import pytest
+
+from mnist_course import upload
+from mnist_course.handwriting import ImageReadError
+
+
+def test_ipywidgets_8_value():
+    value = ({"name": "digit.png", "type": "image/png", "size": 3, "content": memoryview(b"abc"), "last_modified": datetime.datetime(2026, 1, 1)},)
+    assert upload.uploaded_files(value) == [("digit.png", b"abc")]
+
+
+def test_ipywidgets_7_value():
+    value = {"digit.jpg": {"metadata": {"name": "digit.jpg", "type": "image/jpeg", "size": 3}, "content": b"xyz"}}
+    assert upload.uploaded_files(value) == [("digit.jpg", b"xyz")]
+
+
+def test_colab_files_upload_value():
+    assert upload.uploaded_files({"a.png": b"123", "b.png": b"456"}) == [("a.png", b"123"), ("b.png", b"456")]
+
+
+def test_empty_values():
+    assert upload.uploaded_files(None) == []
+    assert upload.uploaded_files(()) == []
+    assert upload.uploaded_files({}) == []
+
+
+def test_path(tmp_path):
+    path = tmp_path / "digit.png"
+    path.write_bytes(b"data")
+    received = []
+    assert upload.upload_image(lambda name, data: received.append((name, data)), path=path) is None
+    assert received == [("digit.png", b"data")]
+    with pytest.raises(ImageReadError, match="no such file"):
+        upload.read_path(tmp_path / "missing.png")
+    with pytest.raises(ImageReadError, match="folder"):
+        upload.read_path(tmp_path)
+    (tmp_path / "empty.png").write_bytes(b"")
+    with pytest.raises(ImageReadError, match="empty"):
+        upload.read_path(tmp_path / "empty.png")
+
+
+def test_button_calls_back_and_never_blocks():
+    received = []
+    box = upload.upload_image(lambda name, data: received.append((name, data)))
+    button, output = box.children
+    assert type(button).__name__ == "FileUpload"
+    assert received == []  # nothing happens until a person chooses a file
+    # What the browser sends when a file is chosen (ipywidgets 8 form).
+    button.value = ({"name": "seven.png", "type": "image/png", "size": 4, "content": memoryview(b"1234"),
+                     "last_modified": datetime.datetime(2026, 1, 1)},)
+    assert received == [("seven.png", b"1234")]
+
+
+def test_button_prints_bad_pictures_instead_of_raising():
+    def refuse(name, data):
+        raise ValueError("image has no ink: is the page blank?")
+
+    box = upload.upload_button(refuse)
+    button = box.children[0]
+    button.value = ({"name": "blank.png", "type": "image/png", "size": 1, "content": memoryview(b"1"),
+                     "last_modified": datetime.datetime(2026, 1, 1)},)  # must not raise
+
+
+def test_colab_uses_its_own_dialog(monkeypatch):
+    files = types.SimpleNamespace(upload=lambda: {"photo.jpg": b"jpeg bytes"})
+    colab = types.ModuleType("google.colab")
+    colab.files = files
+    google = types.ModuleType("google")
+    google.colab = colab
+    monkeypatch.setitem(sys.modules, "google", google)
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    assert upload.in_colab()
+    received = []
+    assert upload.upload_image(lambda name, data: received.append((name, data))) is None
+    assert received == [("photo.jpg", b"jpeg bytes")]

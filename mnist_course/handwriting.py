@@ -456,13 +456,15 @@ def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.
         length = max(15, extent // 8)
         # Widen the ink across the line by 4 pixels each way, so lines tilted up to ~7 degrees still fit.
         widened = ndimage.maximum_filter1d(evidence, size=9, axis=1 - axis)
+        widened = ndimage.maximum_filter1d(widened, size=7, axis=axis)  # bridge small gaps in faint lines
         if widened.sum(axis=axis).max() < 0.45 * extent:
             continue  # no row (column) has enough ink to hold a line
         runs = ndimage.minimum_filter1d(widened, size=length, axis=axis)  # erosion along the line
         found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & evidence  # dilation: the opening
         if not found.any():
             continue
-        labels, count = ndimage.label(found, structure=np.ones((3, 3)))
+        # Faint lines have gaps: join pieces less than 7 pixels apart along the line before counting them.
+        labels, count = ndimage.label(ndimage.maximum_filter1d(found, size=7, axis=axis), structure=np.ones((3, 3)))
         spans = {
             index: (region[axis].stop - region[axis].start) / extent
             for index, region in enumerate(ndimage.find_objects(labels), start=1)
@@ -475,10 +477,10 @@ def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.
             region = regions[index - 1]
             if span < 0.75 and not (span >= 0.45 and _touches_ends(region, axis, extent)):
                 continue
-            piece = labels[region] == index
+            piece = (labels[region] == index) & found[region]
             slope, intercept, thickness, straight = _fit_line(piece, axis)
-            if straight >= 0.6 and thickness <= 0.03 * extent + 2:  # thin and straight over most of its length
-                found_lines.append((region, _line_pixels(piece, axis, slope, intercept, thickness)))
+            if straight >= 0.6 and thickness <= 0.015 * extent + 2:  # thin and straight over most of its length
+                found_lines.append((region, _line_pixels(piece, axis, slope, intercept, min(thickness, 5.0))))
         # Pages have several parallel lines. A single long stroke (a tall 1 on a drawing pad) stays
         # unless it crosses the whole picture and something else is left.
         if not found_lines:

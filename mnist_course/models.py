@@ -260,7 +260,7 @@ RECIPES = {
     "cnn_simple": Recipe(epochs=5),
     "cnn_three_conv": Recipe(epochs=5),
     "cnn_dropout": Recipe(epochs=12),
-    "cnn": Recipe(epochs=3, peak_learning_rate=1e-2, label_smoothing=0.1),
+    "cnn": Recipe(epochs=3, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1),
 }
 
 #: One line about each model, for ``mnist-course train --list`` and the lessons' tables.

@@ -332,7 +332,8 @@ def load_or_train_cnn(path=None, verbose: bool = True):
         model,
         data.scale(train_images),
         train_labels,
-        epochs=config.pick(full=None, fast=2),
+        epochs=config.pick(full=None, fast=3),
+        batch_size=config.pick(full=None, fast=64),  # enough steps on the small fast-mode subset
         seed=42,
         verbose=verbose,
     )

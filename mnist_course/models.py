@@ -213,8 +213,8 @@ def cnn() -> keras.Model:
 
     A CPU spends its time on convolutions over large images. So the first convolution has few, wide
     (5x5) filters, and the image is pooled to half its size straight away; the second convolution
-    then works on a quarter of the pixels. A high one-cycle learning rate and label smoothing (see
-    ``RECIPES["cnn"]``) let it learn in a few epochs. 99.3-99.4% on the test set after about 3 epochs.
+    then works on a quarter of the pixels. Batches of 256, a high one-cycle learning rate and label
+    smoothing (see ``RECIPES["cnn"]``) let it learn in 3 epochs: about 99.35% on the test set.
     Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
 
     Introduced in notebooks/05_cnn.ipynb.

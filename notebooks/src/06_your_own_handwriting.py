@@ -158,13 +158,16 @@ plt.show()
 # %% [markdown]
 # ## Step 3: keep the ink, drop lines and specks
 #
-# `ink_mask` keeps pixels that stand out clearly from the paper's noise. `remove_lines` finds long, thin,
-# straight runs that cross the picture (ruled or squared paper) and removes them. Specks are small pieces far
-# from the digit; they are dropped when the digit is chosen.
+# `noise_floor` measures how much the bare paper varies (texture, camera noise). `ink_mask` keeps pixels that
+# stand out clearly above it. `remove_lines` finds long, thin, straight runs that cross the picture (ruled or
+# squared paper; it looks for them among all marks above the noise floor, because printed lines are often
+# fainter than a pen) and removes them. Specks are small pieces far from the digit; they are dropped when the
+# digit is chosen.
 
 # %%
-mask = handwriting.ink_mask(ink)
-cleaned, lines = handwriting.remove_lines(mask)
+floor = handwriting.noise_floor(ink)
+mask = handwriting.ink_mask(ink, floor)
+cleaned, lines = handwriting.remove_lines(mask, faint=ink > floor)
 figure, axes = plt.subplots(1, 3, figsize=(9, 2.4))
 for axis, picture, title in zip(axes, [mask, lines, cleaned], ["clear ink", "lines found", "ink without lines"]):
     axis.imshow(picture, cmap="gray")
@@ -197,7 +200,7 @@ print("pen width at 80 pixels tall: %.1f -> %.1f (MNIST: about %.0f)" % (*result
 probabilities = models.predict_proba(model, result.image)[0]
 handwriting.plot_prediction(result.image, probabilities, title="prepared photo")
 plt.show()
-print("top 3:", handwriting.top_k(probabilities, 3))
+print("top 3:", ", ".join(f"{digit} ({confidence:.1%})" for digit, confidence in handwriting.top_k(probabilities, 3)))
 
 # %% [markdown]
 # Same photo, same model: now it reads the 7, with high confidence. Nothing in the model changed; only the

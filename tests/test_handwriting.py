@@ -360,3 +360,23 @@ def test_plots_draw_without_error():
 def test_top_k():
     probabilities = np.array([0.1, 0.05, 0.6, 0.0, 0.25, 0, 0, 0, 0, 0])
     assert handwriting.top_k(probabilities) == [(2, 0.6), (4, 0.25), (0, 0.1)]
+
+
+@pytest.mark.parametrize("flag", [False, True])
+@pytest.mark.parametrize("background", ["canvas", "paper"])
+def test_a_tall_straight_one_is_a_digit_not_a_ruled_line(flag, background):
+    # A "1" drawn from the top edge of the pad to the bottom edge is long, thin and straight like a
+    # page line. It must stay: a page has several parallel lines; a lone stroke is the digit.
+    if background == "canvas":
+        picture = Image.new("RGBA", (280, 280), (0, 0, 0, 0))
+        ink = (0, 0, 0, 255)
+    else:
+        picture = Image.new("L", (280, 280), 255)
+        ink = 0
+    draw = ImageDraw.Draw(picture)
+    draw.line([(140, 1), (140, 279)], fill=ink, width=14)
+    if flag:
+        draw.line([(140, 6), (100, 46)], fill=ink, width=14)
+    digit = handwriting.to_mnist(picture)
+    rows = np.flatnonzero(digit.max(axis=1) > 0.3)
+    assert rows[-1] - rows[0] + 1 >= 18  # the whole stroke is kept, fitted to about 20 pixels tall

@@ -87,6 +87,24 @@ def markdown_table(rows: list[dict], seeds: dict) -> str:
     return "\n".join(lines)
 
 
+def updated_table(old_text: str, new_table: str, rows: list[dict], load_before: float, load_after: float) -> str:
+    """The old results with the rows of the models just measured replaced, and a note saying so."""
+    new_rows = {row["model"]: line for row, line in zip(rows, new_table.splitlines()[2:])}
+    lines = []
+    for line in old_text.rstrip("\n").splitlines():
+        name = line.split("`")[1] if line.startswith("| `") else None
+        lines.append(new_rows.pop(name) if name in new_rows else line)
+    lines.extend(new_rows.values())  # models that were not in the old table
+    names = ", ".join(f"`{row['model']}`" for row in rows)
+    lines.append("")
+    lines.append(
+        f"Rows for {names} measured again on {time.strftime('%Y-%m-%d %H:%M')}, "
+        f"load average before / after: {load_before:.2f} / {load_after:.2f}. "
+        f"The course CNN computed in {models.fast_dtype_policy()} (`models.fast_dtype_policy()`)."
+    )
+    return "\n".join(lines) + "\n"
+
+
 def summarise(runs: list[dict]) -> dict:
     """One row for several seeds of one model: medians, with the ranges."""
     if len(runs) == 1:
@@ -109,6 +127,8 @@ def main(argv=None) -> int:
     parser.add_argument("--models", nargs="+", default=list(models.MODEL_NAMES), choices=models.MODEL_NAMES)
     parser.add_argument("--seeds", type=int, default=3, help="seeds for the course CNN (others: 1)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 100 images per digit, 1 epoch")
+    parser.add_argument("--update", action="store_true",
+                        help="replace only these models' rows in an existing --out table, keep the others")
     parser.add_argument("--data", default=None, help="path to mnist.npz (default: as the course finds it)")
     parser.add_argument("--out", default=str(HERE / "results.md"), help="markdown file to write")
     args = parser.parse_args(argv)
@@ -146,13 +166,16 @@ def main(argv=None) -> int:
         "Training: 54,000 images (10% held out for validation), each model's recipe "
         "(`models.RECIPES`: epochs, batch size, learning rate), best checkpoint and early stopping on "
         "validation loss; train s includes validation. Test: all 10,000 test images. "
-        "One prediction: `models.predict_proba` on one image after warm-up.\n"
+        "One prediction: `models.predict_proba` on one image after warm-up. "
+        f"The course CNN computes in {models.fast_dtype_policy()} here (`models.fast_dtype_policy()`).\n"
         f"Load average (1 min) before / after: {load_before[0]:.2f} / {load_after[0]:.2f}"
         " (a load above the 2 cores means other programs were running and times are longer).\n\n"
     )
     if args.quick:
         header = "# Quick smoke test (small subset, 1 epoch): not a benchmark\n\n"
     text = header + table + "\n"
+    if args.update and Path(args.out).is_file():
+        text = updated_table(Path(args.out).read_text(encoding="utf-8"), table, rows, load_before[0], load_after[0])
     Path(args.out).write_text(text, encoding="utf-8")
     print()
     print(text)

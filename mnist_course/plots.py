@@ -324,7 +324,7 @@ def feature_maps(model, image, layer_index: int = 0) -> np.ndarray:
     layer = convolutions[layer_index]
     probe = keras.Model(model.inputs[0], layer.output)
     output = probe(shape_for(model, image), training=False)
-    return np.asarray(keras.ops.convert_to_numpy(output))[0]
+    return np.asarray(keras.ops.convert_to_numpy(output), dtype=np.float32)[0]  # float32 even from bfloat16
 
 
 def plot_feature_maps(model, image, layer_index: int = 0, count: int = 16, ncols: int = 8, title=None):

@@ -125,3 +125,12 @@ def import_keras_quietly():
     import keras
 
     return keras
+
+
+def display_path(path) -> str:
+    """A path as a student would type it: ``~/mnist-course/...`` instead of ``/home/name/mnist-course/...``."""
+    path = Path(path).expanduser().resolve()
+    try:
+        return "~/" + path.relative_to(Path.home().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -322,10 +322,10 @@ def load_or_train_cnn(path=None, verbose: bool = True):
     path = Path(path).expanduser() if path else config.default_model_path()
     if path.exists():
         if verbose:
-            print(f"Loaded the course CNN from {path}")
+            print(f"Loaded the course CNN from {config.display_path(path)}")
         return load_model(path)
     if verbose:
-        print(f"No saved model at {path}: training the course CNN (it takes well under a minute).")
+        print(f"No saved model at {config.display_path(path)}: training the course CNN (it takes well under a minute).")
     (train_images, train_labels), _ = data.load_course_data(train_per_class=config.pick(full=None, fast=300))
     model = models.build("cnn")
     train(
@@ -339,7 +339,7 @@ def load_or_train_cnn(path=None, verbose: bool = True):
     )
     save_model(model, path)
     if verbose:
-        print(f"Saved it to {path}")
+        print(f"Saved it to {config.display_path(path)}")
     return model
 
 

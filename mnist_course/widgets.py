@@ -349,7 +349,8 @@ class DrawingPad(anywidget.AnyWidget):
             raise ValueError("the pad is empty: draw a digit first, then save it")
         path = save_drawing(self.drawing, label, self.save_folder)
         count = sum(1 for _ in path.parent.parent.glob("*/*.png"))
-        self.status = f"Saved as {label}: {path.name} ({count} drawings in {path.parent.parent})"
+        drawings = "drawing" if count == 1 else "drawings"
+        self.status = f"Saved as {label}: {path.name} ({count} {drawings} in {config.display_path(path.parent.parent)})"
         return path
 
     def _on_message(self, widget, content, buffers):

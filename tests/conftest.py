@@ -1,18 +1,9 @@
-"""Shared test set-up: fast mode, quiet TensorFlow, the offline MNIST file, a private course home."""
+"""Shared fixtures: the real MNIST arrays, a private course home, a briefly trained model.
 
-import os
-from pathlib import Path
+The environment (fast mode, MNIST_COURSE_DATA, a private MNIST_COURSE_HOME) is set in ../conftest.py.
+"""
 
 import pytest
-
-# Notebooks run by nbval inherit this environment: fast mode unless the caller chose otherwise.
-os.environ.setdefault("MNIST_COURSE_FAST", "1")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
-if "MNIST_COURSE_DATA" not in os.environ and SHARED_MNIST.is_file():
-    os.environ["MNIST_COURSE_DATA"] = str(SHARED_MNIST)
 
 
 @pytest.fixture(scope="session")

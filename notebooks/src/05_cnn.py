@@ -225,7 +225,7 @@ print(f"one prediction: {milliseconds:.1f} ms; the model reads a {probabilities.
 
 # %%
 saved_path = training.save_model(cnn_model, config.default_model_path())
-print("saved to", saved_path)
+print("saved to", config.display_path(saved_path))
 reloaded = training.load_model(saved_path)
 same = np.allclose(models.predict_proba(reloaded, test_images[:100]), models.predict_proba(cnn_model, test_images[:100]),
                    atol=1e-6)

@@ -946,13 +946,9 @@ def read_number(model, source, invert: bool | None = None) -> tuple[str, np.ndar
 
 def _predict(model, images: np.ndarray) -> np.ndarray:
     """Class probabilities ``(n, 10)`` for ``(n, 28, 28)`` images, using the course's predict_proba."""
-    try:
-        from mnist_course.models import predict_proba
-    except ImportError:  # pragma: no cover - the course library always has it
-        predict_proba = None
-    if predict_proba is not None:
-        return np.asarray(predict_proba(model, images), dtype=np.float32).reshape(len(images), -1)
-    return np.asarray(model(images[..., np.newaxis], training=False), dtype=np.float32)
+    from mnist_course.models import predict_proba
+
+    return predict_proba(model, images)
 
 
 def top_k(probabilities: np.ndarray, k: int = 3) -> list[tuple[int, float]]:

@@ -138,7 +138,9 @@ def read_drawing(ink, model=None) -> Reading:
         return Reading(image=None, probabilities=None, prediction=None, seconds=time.perf_counter() - start)
     probabilities = prediction = None
     if model is not None:
-        probabilities = _fast_predictor(model)(image)
+        from mnist_course import models
+
+        probabilities = models.predict_proba(model, image)[0]  # a compiled graph: about 1 ms
         prediction = int(np.argmax(probabilities))
     return Reading(image=image, probabilities=probabilities, prediction=prediction, seconds=time.perf_counter() - start)
 
@@ -186,51 +188,11 @@ def save_drawing(ink, label: int, folder=None) -> Path:
     return path
 
 
-_PREDICTORS: dict[int, tuple] = {}
-
-
-def _fast_predictor(model):
-    """A function ``(28, 28) float32 -> (10,) float32`` for one drawing at a time, as fast as possible.
-
-    A direct model call runs Keras layer by layer (about 25 ms for the course CNN on a small CPU);
-    with TensorFlow, a compiled graph of the same model takes about 1 ms, which keeps the pad live.
-    Other backends use ``models.predict_proba``.
-    """
-    from mnist_course import models
-
-    cached = _PREDICTORS.get(id(model))
-    if cached is not None and cached[0] is model:
-        return cached[1]
-
-    def slow(image):
-        return models.predict_proba(model, image)[0]
-
-    predictor = slow
-    try:
-        import keras
-
-        if keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
-
-            def call(batch):
-                return model(batch, training=False)
-
-            compiled = tf.function(call, autograph=False, reduce_retracing=True)
-
-            def predictor(image):
-                batch = models.shape_for(model, image)
-                return np.asarray(compiled(tf.constant(batch, dtype=tf.float32)))[0]
-
-    except ImportError:
-        predictor = slow
-    _PREDICTORS.clear()  # keep one model: a pad is used with one model at a time
-    _PREDICTORS[id(model)] = (model, predictor)
-    return predictor
-
-
 def _warm_up(model) -> None:
     """Call the model once so the first drawing is not slowed by building its graph."""
-    _fast_predictor(model)(np.zeros((28, 28), dtype=np.float32))
+    from mnist_course import models
+
+    models.predict_proba(model, np.zeros((28, 28), dtype=np.float32))
 
 
 class DrawingPad(anywidget.AnyWidget):

@@ -70,7 +70,7 @@ def _evaluate(args) -> int:
 
 
 def _predict(args) -> int:
-    from mnist_course.handwriting import cli_predict
+    from mnist_course.commands.predict import cli_predict
 
     return cli_predict(args)
 

@@ -20,25 +20,27 @@ Introduced in notebooks/06_your_own_handwriting.ipynb.
 
 from __future__ import annotations
 
-import io
-import json
-import os
-import sys
-import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from scipy import ndimage
+
+from mnist_course.images import (  # noqa: F401  (reading is its own module; these names stay here too)
+    MIN_SIDE,
+    WORKING_SIZE,
+    HandwritingError,
+    ImageReadError,
+    _background_step,
+    _block_mean,
+    ink_is_dark,
+    open_image,
+    read_grey,
+    to_grey,
+)
 
 # --- sizes -------------------------------------------------------------------------------------
 
-#: Longest side, in pixels, of the picture that the clean-up steps work on. A digit needs far fewer
-#: pixels than a phone camera gives; working small keeps a 12-megapixel photo well under 100 ms.
-WORKING_SIZE = 480
-#: Smallest picture (either side) that can hold a digit.
-MIN_SIDE = 8
 #: MNIST fits each digit into a box of this many pixels ...
 BOX_SIZE = 20
 #: ... and places the box in an image of this size.
@@ -50,14 +52,6 @@ _DETAIL = 4
 MNIST_STROKE_FRACTION = 0.15
 #: Where MNIST puts the centre of mass of a digit (row, column); the average over its training set.
 MNIST_CENTRE = (14.0, 14.0)
-
-
-class HandwritingError(ValueError):
-    """A picture could not be turned into a digit. The message says why and what to do."""
-
-
-class ImageReadError(HandwritingError):
-    """The file or data is not an image that can be read (missing, empty, damaged, too large)."""
 
 
 class BlankImageError(HandwritingError):
@@ -85,267 +79,8 @@ class Preprocessed:
 
 
 # =================================================================================================
-# 1. Reading any source
+# 1. Cleaning: background, ink, mask, lines and specks
 # =================================================================================================
-
-
-def _describe(source) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return str(source)
-    return type(source).__name__
-
-
-def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
-    """Read a picture from a path, bytes, a file object or a PIL image, upright and not too large.
-
-    JPEG files are decoded at 1/2, 1/4 or 1/8 size when that still leaves ``working_size`` pixels
-    on the longest side (Pillow's ``draft``), which is much faster than a full decode. The EXIF
-    orientation that phones write is applied. Animated images give their first frame.
-
-    Args:
-        source: path (``str`` or ``Path``), ``bytes``, a binary file object, or a ``PIL.Image``.
-        working_size: longest side the result needs (it may be up to twice that).
-
-    Returns:
-        A loaded ``PIL.Image`` in its own mode (``"RGB"``, ``"L"``, ``"RGBA"``, ``"I;16"``, ...).
-
-    Raises:
-        ImageReadError: missing path, folder, empty or damaged file, not an image, or too many pixels.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    name = _describe(source)
-    if isinstance(source, Image.Image):
-        image = source
-    else:
-        if isinstance(source, (str, os.PathLike)):
-            path = Path(source).expanduser()
-            if not path.exists():
-                raise ImageReadError(f"{path}: no such file")
-            if path.is_dir():
-                raise ImageReadError(f"{path}: is a folder, not an image file")
-            if path.stat().st_size == 0:
-                raise ImageReadError(f"{path}: the file is empty (0 bytes)")
-            handle = path
-        elif isinstance(source, (bytes, bytearray, memoryview)):
-            if len(source) == 0:
-                raise ImageReadError("the image data is empty (0 bytes)")
-            handle = io.BytesIO(bytes(source))
-        elif hasattr(source, "read"):
-            handle = source
-        else:
-            raise ImageReadError(
-                f"cannot read a {type(source).__name__}: give a file path, bytes, a PIL image or a NumPy array"
-            )
-        try:
-            with warnings.catch_warnings():
-                # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; both mean "too large".
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image = Image.open(handle)
-                image = _decode(image, working_size)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageReadError(
-                f"{name}: the image has too many pixels (Pillow's limit is {Image.MAX_IMAGE_PIXELS:,}); "
-                "it may be a decompression bomb. Make it smaller first."
-            ) from None
-        except UnidentifiedImageError:
-            raise ImageReadError(f"{name}: not an image file that Pillow can read (JPEG, PNG, BMP, GIF, WebP, ...)") from None
-        except (OSError, SyntaxError, ValueError, EOFError) as error:
-            reason = str(error) or type(error).__name__
-            if "truncated" in reason or "broken data stream" in reason or isinstance(error, EOFError):
-                reason = "the file is truncated or damaged"
-            raise ImageReadError(f"{name}: could not read the image ({reason})") from None
-    try:
-        # Phones store the camera's rotation in EXIF instead of turning the pixels.
-        image = ImageOps.exif_transpose(image)
-    except Exception:  # a damaged EXIF block should not stop us: keep the pixels as stored
-        pass
-    width, height = image.size
-    if min(width, height) < MIN_SIDE:
-        raise ImageReadError(
-            f"{name}: the image is {width}x{height} pixels, too small to hold a digit (need at least {MIN_SIDE}x{MIN_SIDE})"
-        )
-    return image
-
-
-def _decode(image: Image.Image, working_size: int) -> Image.Image:
-    """Decode an opened image, at reduced size for JPEG, and shrink it to about ``working_size``."""
-    if getattr(image, "is_animated", False):
-        image.seek(0)  # the first frame of an animated GIF or WebP
-    width, height = image.size
-    scale = working_size / max(width, height)
-    if image.format == "JPEG" and scale < 0.5:
-        # The JPEG decoder can scale by 1/2, 1/4, 1/8 as it decodes; ask for at least working_size.
-        image.draft(image.mode if image.mode in ("L", "RGB") else None,
-                    (max(1, int(width * scale)), max(1, int(height * scale))))
-    image.load()
-    factor = int(max(image.size) // working_size)
-    if factor >= 2 and image.mode in ("L", "LA", "RGB", "RGBA", "I", "F", "P", "I;16"):
-        if image.mode == "P":
-            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-        if image.mode == "I;16":
-            image = image.convert("I")
-        image = image.reduce(factor)  # fast block average, for PNG and other full decodes
-    return image
-
-
-def to_grey(image) -> np.ndarray:
-    """Turn a PIL image or NumPy array into greyscale brightness: ``(h, w) float32`` in [0, 1].
-
-    Colour uses the usual luminance weights; transparent pixels become paper (white behind dark
-    strokes, black behind light strokes); 16-bit and floating-point pictures are scaled to [0, 1].
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    if isinstance(image, Image.Image):
-        mode = image.mode
-        if mode == "P":
-            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-        elif mode in ("1", "CMYK", "YCbCr", "LAB", "HSV"):
-            image = image.convert("L" if mode == "1" else "RGB")
-        elif mode in ("PA", "La"):
-            image = image.convert("RGBA")
-        elif mode in ("RGBa",):
-            image = image.convert("RGBA")
-        array = np.asarray(image)
-        if image.mode.startswith("I;16") or image.mode in ("I", "F"):
-            array = array.astype(np.float32)
-            top = 65535.0 if array.max() > 255 else 255.0
-            if image.mode == "F":
-                top = max(float(array.max()), 1.0)
-            return np.clip(array / top, 0, 1).astype(np.float32)
-        return _array_to_grey(array)
-    return _array_to_grey(np.asarray(image))
-
-
-def _array_to_grey(array: np.ndarray) -> np.ndarray:
-    """Greyscale ``float32`` [0, 1] from an ``(h, w)``, ``(h, w, 1|2|3|4)`` array of any number type."""
-    if array.dtype == bool:
-        array = array.astype(np.float32)
-    if array.ndim == 3 and array.shape[-1] == 1:
-        array = array[..., 0]
-    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[-1] not in (2, 3, 4)):
-        raise ImageReadError(
-            f"an image array must have shape (h, w), (h, w, 3) or (h, w, 4); got {array.shape}"
-        )
-    if not np.issubdtype(array.dtype, np.number):
-        raise ImageReadError(f"an image array must hold numbers, not {array.dtype}")
-    if np.issubdtype(array.dtype, np.integer):
-        top = float(np.iinfo(array.dtype).max) if array.dtype != np.uint8 else 255.0
-        if array.dtype.itemsize > 1 and array.max() <= 255:
-            top = 255.0
-        values = array.astype(np.float32) / top
-    else:
-        values = np.nan_to_num(array.astype(np.float32))
-        top = float(values.max()) if values.size else 1.0
-        if top > 1.0:
-            values = values / (255.0 if top <= 255.0 else top)
-        values = np.clip(values, 0, 1)
-    if values.ndim == 2:
-        return values
-    alpha = None
-    if values.shape[-1] in (2, 4):
-        alpha = values[..., -1]
-        values = values[..., :-1]
-    grey = values[..., 0] if values.shape[-1] == 1 else values @ np.array([0.299, 0.587, 0.114], np.float32)
-    if alpha is not None and alpha.min() < 0.99:
-        # Transparent = paper. The paper is white when the visible strokes are dark, black otherwise.
-        opaque = alpha > 0.5
-        strokes_dark = not opaque.any() or float(grey[opaque].mean()) < 0.5
-        paper = 1.0 if strokes_dark else 0.0
-        grey = grey * alpha + paper * (1.0 - alpha)
-    return grey.astype(np.float32)
-
-
-def _shrink(grey: np.ndarray, working_size: int) -> np.ndarray:
-    """Shrink a greyscale array so its longest side is at most ``working_size`` (area average)."""
-    height, width = grey.shape
-    if max(height, width) <= working_size:
-        return grey
-    picture = Image.fromarray(grey, mode="F")
-    scale = working_size / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return np.asarray(picture.resize(size, Image.Resampling.BOX), dtype=np.float32)
-
-
-def read_grey(source, working_size: int = WORKING_SIZE) -> tuple[np.ndarray, np.ndarray]:
-    """Read any source as a working-size greyscale array.
-
-    Returns:
-        ``(original, grey)``: the picture as read (``uint8``, at most ``working_size`` on its longest
-        side, for showing) and its greyscale ``(h, w) float32`` in [0, 1].
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    if isinstance(source, np.ndarray):
-        if source.ndim < 2 or min(source.shape[:2]) < MIN_SIDE:
-            raise ImageReadError(
-                f"the image array has shape {source.shape}, too small to hold a digit (need at least {MIN_SIDE}x{MIN_SIDE})"
-            )
-        grey = _shrink(_array_to_grey(source), working_size)
-        original = source if source.dtype == np.uint8 and max(source.shape[:2]) <= working_size else None
-        if original is None:
-            original = (grey * 255).round().astype(np.uint8)
-        return original, grey
-    image = open_image(source, working_size)
-    if max(image.size) > working_size:
-        scale = working_size / max(image.size)
-        size = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
-        if image.mode in ("L", "RGB", "RGBA", "LA", "I", "F"):
-            image = image.resize(size, Image.Resampling.BOX)
-        else:
-            grey = _shrink(to_grey(image), working_size)
-            return (grey * 255).round().astype(np.uint8), grey
-    grey = to_grey(image)
-    if image.mode in ("L", "RGB", "RGBA"):
-        original = np.asarray(image)
-    else:
-        original = (grey * 255).round().astype(np.uint8)
-    return original, grey
-
-
-# =================================================================================================
-# 2. Cleaning: background, ink, mask, lines and specks
-# =================================================================================================
-
-
-def _block_mean(grey: np.ndarray, step: int) -> np.ndarray:
-    """Average ``step x step`` blocks (the edge rows and columns that do not fill a block are dropped)."""
-    if step <= 1:
-        return grey
-    height, width = grey.shape
-    cropped = grey[: height - height % step, : width - width % step]
-    return cropped.reshape(cropped.shape[0] // step, step, cropped.shape[1] // step, step).mean(axis=(1, 3))
-
-
-def _background_step(shape) -> int:
-    return 4 if min(shape) >= 64 else 1
-
-
-def ink_is_dark(grey: np.ndarray) -> bool:
-    """Decide whether the ink is darker than the paper (the usual pen on paper) or lighter (chalk, MNIST).
-
-    The paper covers most of the picture, so its brightness is near the median. The ink is the side
-    whose extreme pixels lie further from it (looked at on a 4x smaller copy, which averages away noise).
-
-    Args:
-        grey: ``(h, w) float32`` in [0, 1].
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
-    # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
-    lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")
-    relative = (small + 0.05) / (lighting + 0.05)
-    low, high = np.percentile(relative, [0.5, 99.5])
-    darker = 1.0 - float(low)
-    lighter = float(high) - 1.0
-    if darker > 1.5 * lighter:
-        return True
-    if lighter > 1.5 * darker:
-        return False
-    return float(np.median(small)) >= 0.5
-
 
 def estimate_background(paper: np.ndarray) -> np.ndarray:
     """Estimate the brightness of the bare paper under each pixel (lighting, shadows, tint).
@@ -648,7 +383,7 @@ def group_digits(parts: list[_Part]) -> list[list[_Part]]:
 
 
 # =================================================================================================
-# 3. Shaping: stroke width, the 20x20 box, centre of mass
+# 2. Shaping: stroke width, the 20x20 box, centre of mass
 # =================================================================================================
 
 
@@ -756,7 +491,7 @@ def centre_by_mass(box: np.ndarray) -> np.ndarray:
 
 
 # =================================================================================================
-# 4. The whole pipeline
+# 3. The whole pipeline
 # =================================================================================================
 
 
@@ -959,202 +694,3 @@ def top_k(probabilities: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
     probabilities = np.asarray(probabilities).reshape(-1)
     order = np.argsort(probabilities)[::-1][:k]
     return [(int(digit), float(probabilities[digit])) for digit in order]
-
-
-# =================================================================================================
-# 5. Pictures for the lesson
-# =================================================================================================
-
-STEP_TITLES = {
-    "original": "as read",
-    "greyscale": "greyscale",
-    "background": "paper (background)",
-    "ink": "ink = 1 - grey/paper",
-    "mask": "clear ink, no lines",
-    "digit": "the digit, cropped",
-    "stroke": "stroke width adjusted",
-    "box": "fitted in 20x20",
-    "mnist": "28x28, centred",
-}
-
-
-def plot_steps(result: Preprocessed, axes=None, title: str | None = None):
-    """Draw the steps of :func:`preprocess` as a strip of small pictures.
-
-    Returns:
-        The matplotlib figure.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    import matplotlib.pyplot as plt
-
-    names = list(result.steps)
-    if axes is None:
-        figure, axes = plt.subplots(1, len(names), figsize=(1.15 * len(names), 1.65))
-    else:
-        figure = np.ravel(axes)[0].figure
-    for axis, name in zip(np.ravel(axes), names):
-        picture = result.steps[name]
-        light_on_dark = name in ("ink", "mask", "digit", "stroke", "box", "mnist")
-        if picture.ndim == 3:
-            axis.imshow(picture)
-        else:
-            axis.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
-        axis.set_title(STEP_TITLES.get(name, name), fontsize=7)
-        axis.set_xticks([])
-        axis.set_yticks([])
-        if not light_on_dark:
-            for spine in axis.spines.values():
-                spine.set_color("0.7")
-    if title:
-        figure.suptitle(title, fontsize=9)
-    figure.tight_layout()
-    return figure
-
-
-def plot_prediction(image: np.ndarray, probabilities: np.ndarray, title: str | None = None):
-    """Show a 28x28 digit next to the model's confidence for each digit, with the top 3 named.
-
-    Returns:
-        The matplotlib figure.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    import matplotlib.pyplot as plt
-
-    probabilities = np.asarray(probabilities).reshape(-1)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(7, 2.4), gridspec_kw={"width_ratios": [1, 2.4]})
-    left.imshow(image, cmap="gray", vmin=0, vmax=1)
-    left.set_xticks([])
-    left.set_yticks([])
-    best = int(probabilities.argmax())
-    colours = ["tab:blue" if digit == best else "0.75" for digit in range(10)]
-    right.bar(range(10), probabilities, color=colours)
-    right.set_xticks(range(10))
-    right.set_ylim(0, 1)
-    right.set_ylabel("confidence")
-    ranked = ", ".join(f"{digit}: {value:.0%}" for digit, value in top_k(probabilities))
-    right.set_title(f"top 3 - {ranked}", fontsize=9)
-    if title:
-        left.set_title(title, fontsize=9)
-    figure.tight_layout()
-    return figure
-
-
-# =================================================================================================
-# 6. The `mnist-course predict` command
-# =================================================================================================
-
-
-def _load_model_for_cli(path) -> object:
-    from mnist_course import config
-
-    model_path = Path(path).expanduser() if path else config.default_model_path()
-    if not model_path.is_file():
-        if path:
-            raise FileNotFoundError(f"model file not found: {model_path}")
-        raise FileNotFoundError(
-            f"no trained model at {model_path}. Train one first with: mnist-course train "
-            "(or pass --model PATH to a .keras file)"
-        )
-    config.import_keras_quietly()  # TensorFlow's start-up lines would mix with the answers
-    from mnist_course import training
-
-    return training.load_model(model_path)
-
-
-def describe_file(model, path) -> dict:
-    """Read one image file and predict: ``{"file", "digit", "confidence", "top3"}`` (+ ``"number"``).
-
-    A picture with several digits side by side also gets ``"number"`` (``"2026"``) and ``"digits"``.
-    The single-digit fields then describe the largest digit.
-
-    Raises:
-        HandwritingError: the file cannot be read or holds no ink.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    digits = split_digits(path)
-    if len(digits) > 1:
-        images = np.stack([digit.image for digit in digits])
-        probabilities = _predict(model, images)
-        number = "".join(str(int(row.argmax())) for row in probabilities)
-        single = preprocess(path)
-        single_probabilities = _predict(model, single.image[np.newaxis])[0]
-        record = _record(path, single_probabilities)
-        record["number"] = number
-        record["digits"] = [_record(None, row) for row in probabilities]
-        return record
-    probabilities = _predict(model, digits[0].image[np.newaxis])[0]
-    return _record(path, probabilities)
-
-
-def _record(path, probabilities) -> dict:
-    ranked = top_k(probabilities, 3)
-    record = {} if path is None else {"file": str(path)}
-    record.update(
-        digit=ranked[0][0],
-        confidence=round(ranked[0][1], 4),
-        top3=[{"digit": digit, "confidence": round(value, 4)} for digit, value in ranked],
-    )
-    return record
-
-
-def cli_predict(args) -> int:
-    """``mnist-course predict IMAGE... [--model PATH] [--json]``: the digit in each image.
-
-    Prints one line per file (or one JSON object per line with ``--json``). Returns 0 when every
-    file was read, 1 when any could not be read, 2 when there is no model.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    try:
-        model = _load_model_for_cli(getattr(args, "model", None))
-    except FileNotFoundError as error:
-        print(f"mnist-course predict: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # a damaged or foreign .keras file
-        print(f"mnist-course predict: could not load the model: {error}", file=sys.stderr)
-        return 2
-    failures = 0
-    for path in args.images:
-        try:
-            record = describe_file(model, path)
-        except HandwritingError as error:
-            failures += 1
-            message = str(error)
-            if not message.startswith(str(path)):
-                message = f"{path}: {message}"
-            if args.json:
-                print(json.dumps({"file": str(path), "error": message}), flush=True)
-            else:
-                print(f"error: {message}", file=sys.stderr, flush=True)
-            continue
-        if args.json:
-            print(json.dumps(record), flush=True)
-        else:
-            others = ", ".join(f"{item['digit']} {item['confidence']:.0%}" for item in record["top3"])
-            line = f"{path}: {record['digit']} ({record['confidence']:.0%}; top 3: {others})"
-            if "number" in record:
-                line = f"{path}: number {record['number']} (largest digit {record['digit']}, {record['confidence']:.0%})"
-            print(line, flush=True)
-    return 1 if failures else 0
-
-
-def show_prediction(model, source, invert: bool | None = None, title: str | None = None):
-    """Preprocess a picture, predict its digit, and draw the steps and the model's confidence.
-
-    Returns:
-        ``(result, probabilities)``: the :class:`Preprocessed` and ``(10,) float32``.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    import matplotlib.pyplot as plt
-
-    result = preprocess(source, invert=invert)
-    probabilities = _predict(model, result.image[np.newaxis])[0]
-    plot_steps(result, title=title)
-    plt.show()
-    plot_prediction(result.image, probabilities)
-    plt.show()
-    return result, probabilities

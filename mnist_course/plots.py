@@ -384,3 +384,99 @@ def plot_kernel_on_digit(image, kernels: dict, title=None):
         figure.suptitle(title)
     figure.tight_layout()
     return figure
+
+
+# --- your own handwriting (lesson 06) ---------------------------------------------------------
+
+
+STEP_TITLES = {
+    "original": "as read",
+    "greyscale": "greyscale",
+    "background": "paper (background)",
+    "ink": "ink = 1 - grey/paper",
+    "mask": "clear ink, no lines",
+    "digit": "the digit, cropped",
+    "stroke": "stroke width adjusted",
+    "box": "fitted in 20x20",
+    "mnist": "28x28, centred",
+}
+
+
+def plot_steps(result, axes=None, title: str | None = None):
+    """Draw the steps of :func:`mnist_course.handwriting.preprocess` as a strip of small pictures.
+
+    Returns:
+        The matplotlib figure.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    names = list(result.steps)
+    if axes is None:
+        figure, axes = plt.subplots(1, len(names), figsize=(1.15 * len(names), 1.65))
+    else:
+        figure = np.ravel(axes)[0].figure
+    for axis, name in zip(np.ravel(axes), names):
+        picture = result.steps[name]
+        light_on_dark = name in ("ink", "mask", "digit", "stroke", "box", "mnist")
+        if picture.ndim == 3:
+            axis.imshow(picture)
+        else:
+            axis.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
+        axis.set_title(STEP_TITLES.get(name, name), fontsize=7)
+        axis.set_xticks([])
+        axis.set_yticks([])
+        if not light_on_dark:
+            for spine in axis.spines.values():
+                spine.set_color("0.7")
+    if title:
+        figure.suptitle(title, fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def plot_prediction(image: np.ndarray, probabilities: np.ndarray, title: str | None = None):
+    """Show a 28x28 digit next to the model's confidence for each digit, with the top 3 named.
+
+    Returns:
+        The matplotlib figure.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    from mnist_course import handwriting
+
+    probabilities = np.asarray(probabilities).reshape(-1)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(7, 2.4), gridspec_kw={"width_ratios": [1, 2.4]})
+    left.imshow(image, cmap="gray", vmin=0, vmax=1)
+    left.set_xticks([])
+    left.set_yticks([])
+    best = int(probabilities.argmax())
+    colours = ["tab:blue" if digit == best else "0.75" for digit in range(10)]
+    right.bar(range(10), probabilities, color=colours)
+    right.set_xticks(range(10))
+    right.set_ylim(0, 1)
+    right.set_ylabel("confidence")
+    ranked = ", ".join(f"{digit}: {value:.0%}" for digit, value in handwriting.top_k(probabilities))
+    right.set_title(f"top 3 - {ranked}", fontsize=9)
+    if title:
+        left.set_title(title, fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def show_prediction(model, source, invert: bool | None = None, title: str | None = None):
+    """Preprocess a picture, predict its digit, and draw the steps and the model's confidence.
+
+    Returns:
+        ``(result, probabilities)``: the :class:`~mnist_course.handwriting.Preprocessed` and ``(10,) float32``.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    from mnist_course import handwriting, models
+
+    result = handwriting.preprocess(source, invert=invert)
+    probabilities = models.predict_proba(model, result.image[np.newaxis])[0]
+    plot_steps(result, title=title)
+    plt.show()
+    plot_prediction(result.image, probabilities)
+    plt.show()
+    return result, probabilities

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from mnist_course import handwriting, samples
+from mnist_course import handwriting, plots, samples
 from mnist_course.handwriting import BlankImageError, HandwritingError, ImageReadError
 
 
@@ -348,11 +348,11 @@ def test_plots_draw_without_error():
     import matplotlib.pyplot as plt
 
     result = handwriting.preprocess(seven())
-    figure = handwriting.plot_steps(result, title="a 7")
+    figure = plots.plot_steps(result, title="a 7")
     assert len(figure.axes) == len(result.steps)
     probabilities = np.full(10, 0.02, np.float32)
     probabilities[7] = 0.82
-    figure = handwriting.plot_prediction(result.image, probabilities)
+    figure = plots.plot_prediction(result.image, probabilities)
     assert "7: 82%" in figure.axes[1].get_title()
     plt.close("all")
 

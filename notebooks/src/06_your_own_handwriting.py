@@ -38,7 +38,7 @@ from mnist_course import config
 
 keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
 
-from mnist_course import data, handwriting, models, samples, training, upload
+from mnist_course import data, handwriting, models, plots, samples, training, upload
 
 config.check_versions()           # clear message if Keras is older than 3
 config.set_seed(42)
@@ -83,7 +83,7 @@ plt.show()
 # %%
 naive = np.asarray(photo.convert("L").resize((28, 28)), dtype=np.float32) / 255.0
 naive_probabilities = models.predict_proba(model, naive)[0]
-handwriting.plot_prediction(naive, naive_probabilities, title="resized photo")
+plots.plot_prediction(naive, naive_probabilities, title="resized photo")
 plt.show()
 
 # %% [markdown]
@@ -187,7 +187,7 @@ plt.show()
 
 # %%
 result = handwriting.preprocess(ASSETS / "photo_7.jpg")
-handwriting.plot_steps(result)
+plots.plot_steps(result)
 plt.show()
 print("pen width at 80 pixels tall: %.1f -> %.1f (MNIST: about %.0f)" % (*result.stroke_width, 0.15 * 80))
 
@@ -198,7 +198,7 @@ print("pen width at 80 pixels tall: %.1f -> %.1f (MNIST: about %.0f)" % (*result
 
 # %%
 probabilities = models.predict_proba(model, result.image)[0]
-handwriting.plot_prediction(result.image, probabilities, title="prepared photo")
+plots.plot_prediction(result.image, probabilities, title="prepared photo")
 plt.show()
 print("top 3:", ", ".join(f"{digit} ({confidence:.1%})" for digit, confidence in handwriting.top_k(probabilities, 3)))
 
@@ -266,7 +266,7 @@ plt.show()
 # %%
 def show(name, picture_bytes):
     """Prepare an uploaded picture, show its steps and the model's answer."""
-    handwriting.show_prediction(model, picture_bytes, title=name)
+    plots.show_prediction(model, picture_bytes, title=name)
 
 
 upload.upload_image(show)

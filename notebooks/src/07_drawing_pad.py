@@ -107,7 +107,7 @@ for axis in axes:
     axis.set_xticks([])
     axis.set_yticks([])
 plt.show()
-handwriting.plot_prediction(reading.image, reading.probabilities, title="your 7")
+plots.plot_prediction(reading.image, reading.probabilities, title="your 7")
 plt.show()
 
 # %% [markdown]

@@ -1,0 +1,1 @@
+"""The code behind each ``mnist-course`` command, one module per command."""

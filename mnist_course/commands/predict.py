@@ -1,0 +1,112 @@
+"""``mnist-course predict IMAGE... [--model PATH] [--json]``: read the digits in your own pictures.
+
+Introduced in notebooks/06_your_own_handwriting.ipynb.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from mnist_course.handwriting import HandwritingError, preprocess, split_digits, top_k
+from mnist_course.models import predict_proba as _predict
+
+
+
+
+def _load_model_for_cli(path) -> object:
+    from mnist_course import config
+
+    model_path = Path(path).expanduser() if path else config.default_model_path()
+    if not model_path.is_file():
+        if path:
+            raise FileNotFoundError(f"model file not found: {model_path}")
+        raise FileNotFoundError(
+            f"no trained model at {model_path}. Train one first with: mnist-course train "
+            "(or pass --model PATH to a .keras file)"
+        )
+    config.import_keras_quietly()  # TensorFlow's start-up lines would mix with the answers
+    from mnist_course import training
+
+    return training.load_model(model_path)
+
+
+def describe_file(model, path) -> dict:
+    """Read one image file and predict: ``{"file", "digit", "confidence", "top3"}`` (+ ``"number"``).
+
+    A picture with several digits side by side also gets ``"number"`` (``"2026"``) and ``"digits"``.
+    The single-digit fields then describe the largest digit.
+
+    Raises:
+        HandwritingError: the file cannot be read or holds no ink.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    digits = split_digits(path)
+    if len(digits) > 1:
+        images = np.stack([digit.image for digit in digits])
+        probabilities = _predict(model, images)
+        number = "".join(str(int(row.argmax())) for row in probabilities)
+        single = preprocess(path)
+        single_probabilities = _predict(model, single.image[np.newaxis])[0]
+        record = _record(path, single_probabilities)
+        record["number"] = number
+        record["digits"] = [_record(None, row) for row in probabilities]
+        return record
+    probabilities = _predict(model, digits[0].image[np.newaxis])[0]
+    return _record(path, probabilities)
+
+
+def _record(path, probabilities) -> dict:
+    ranked = top_k(probabilities, 3)
+    record = {} if path is None else {"file": str(path)}
+    record.update(
+        digit=ranked[0][0],
+        confidence=round(ranked[0][1], 4),
+        top3=[{"digit": digit, "confidence": round(value, 4)} for digit, value in ranked],
+    )
+    return record
+
+
+def cli_predict(args) -> int:
+    """``mnist-course predict IMAGE... [--model PATH] [--json]``: the digit in each image.
+
+    Prints one line per file (or one JSON object per line with ``--json``). Returns 0 when every
+    file was read, 1 when any could not be read, 2 when there is no model.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    try:
+        model = _load_model_for_cli(getattr(args, "model", None))
+    except FileNotFoundError as error:
+        print(f"mnist-course predict: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a damaged or foreign .keras file
+        print(f"mnist-course predict: could not load the model: {error}", file=sys.stderr)
+        return 2
+    failures = 0
+    for path in args.images:
+        try:
+            record = describe_file(model, path)
+        except HandwritingError as error:
+            failures += 1
+            message = str(error)
+            if not message.startswith(str(path)):
+                message = f"{path}: {message}"
+            if args.json:
+                print(json.dumps({"file": str(path), "error": message}), flush=True)
+            else:
+                print(f"error: {message}", file=sys.stderr, flush=True)
+            continue
+        if args.json:
+            print(json.dumps(record), flush=True)
+        else:
+            others = ", ".join(f"{item['digit']} {item['confidence']:.0%}" for item in record["top3"])
+            line = f"{path}: {record['digit']} ({record['confidence']:.0%}; top 3: {others})"
+            if "number" in record:
+                line = f"{path}: number {record['number']} (largest digit {record['digit']}, {record['confidence']:.0%})"
+            print(line, flush=True)
+    return 1 if failures else 0

@@ -138,6 +138,34 @@ def locate_mnist(path=None) -> Path | None:
     return None
 
 
+#: Where the project's CI and developers keep MNIST: ``../shared/data/mnist.npz`` beside the clone.
+SHARED_DATA_FILE = REPO_DATA_FILE.parent.parent.parent / "shared" / "data" / "mnist.npz"
+
+
+def locate_for_tests(shared_file=None) -> Path:
+    """The ``mnist.npz`` the test suite uses; it never downloads.
+
+    The order: ``../shared/data/mnist.npz`` beside the clone (CI, offline), else ``$MNIST_COURSE_DATA``,
+    else what :func:`locate_mnist` finds (``data/mnist.npz``, the Keras cache). Used by ``.ci/run``
+    and the root ``conftest.py``, which export the answer as ``$MNIST_COURSE_DATA``.
+
+    Raises:
+        MnistDataError: with one line that says how to get MNIST, when there is no local copy.
+    """
+    shared = Path(shared_file) if shared_file is not None else SHARED_DATA_FILE
+    if shared.is_file():
+        return shared
+    found = locate_mnist()
+    if found is not None and found.is_file():
+        return found
+    if found is not None:  # $MNIST_COURSE_DATA names a file that is not there
+        raise MnistDataError(f"{DATA_VARIABLE}={found} but there is no such file; the tests need MNIST.")
+    raise MnistDataError(
+        "The tests need MNIST and never download it: copy mnist.npz to data/, or download it once with "
+        'python -c "from mnist_course.data import load_mnist; load_mnist()"'
+    )
+
+
 def _download_with_keras():
     """Keras's own download (it checks the file's SHA-256 and keeps it in its cache)."""
     import keras

@@ -140,6 +140,71 @@ def test_keras_cache_follows_keras_home(monkeypatch, tmp_path):
     assert data.keras_cache_files()[0] == tmp_path / "kh" / "datasets" / "mnist.npz"
 
 
+# --- which file the test suite uses (locate_for_tests; .ci/run and the root conftest.py) ---------
+
+
+@pytest.fixture
+def sources(isolated, monkeypatch):
+    """Every source locate_for_tests knows, none present yet; a download would fail the test."""
+
+    def no_download():
+        raise AssertionError("locate_for_tests must never download")
+
+    monkeypatch.setattr(data, "_download_with_keras", no_download)
+    return {
+        "shared": isolated / "shared" / "data" / "mnist.npz",
+        "environment": isolated / "elsewhere" / "mnist.npz",
+        "repository": data.REPO_DATA_FILE,
+        "keras cache": data.keras_cache_files()[0],
+    }
+
+
+def _put(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_small_mnist(path)
+
+
+def test_tests_use_shared_first(sources, monkeypatch):
+    for path in sources.values():
+        _put(path)
+    monkeypatch.setenv("MNIST_COURSE_DATA", str(sources["environment"]))
+    assert data.locate_for_tests(sources["shared"]) == sources["shared"]
+
+
+def test_tests_use_the_environment_variable_without_shared(sources, monkeypatch):
+    for name in ("environment", "repository", "keras cache"):
+        _put(sources[name])
+    monkeypatch.setenv("MNIST_COURSE_DATA", str(sources["environment"]))
+    assert data.locate_for_tests(sources["shared"]) == sources["environment"]
+
+
+def test_tests_use_the_repository_file_then_the_keras_cache(sources):
+    _put(sources["keras cache"])
+    assert data.locate_for_tests(sources["shared"]) == sources["keras cache"]
+    _put(sources["repository"])
+    assert data.locate_for_tests(sources["shared"]) == sources["repository"]
+
+
+def test_tests_default_to_shared_beside_the_clone():
+    assert data.SHARED_DATA_FILE == data.REPO_DATA_FILE.parent.parent.parent / "shared" / "data" / "mnist.npz"
+
+
+def test_tests_stop_on_a_missing_file_named_by_the_environment(sources, monkeypatch):
+    _put(sources["repository"])
+    monkeypatch.setenv("MNIST_COURSE_DATA", str(sources["environment"]))
+    with pytest.raises(MnistDataError, match="MNIST_COURSE_DATA=.*no such file"):
+        data.locate_for_tests(sources["shared"])
+
+
+def test_tests_without_any_mnist_say_how_to_get_it_in_one_line(sources):
+    with pytest.raises(MnistDataError) as caught:
+        data.locate_for_tests(sources["shared"])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "copy mnist.npz to data/" in message
+    assert 'python -c "from mnist_course.data import load_mnist; load_mnist()"' in message
+
+
 # --- bad files: one clear message each ------------------------------------------------------
 
 

@@ -26,7 +26,10 @@ def _require_x():
     except ImportError:
         missing.append("tkinter (python3-tk)")
     if missing:
-        message = "desktop test needs " + ", ".join(missing) + " (apt-get install xvfb xdotool)"
+        message = (
+            "desktop test needs " + ", ".join(missing)
+            + " (Debian/Ubuntu: apt-get install xvfb xdotool python3-tk; a Python built without Tk has no tkinter)"
+        )
         if IN_CI:
             pytest.fail(message + " (CI=true: the real desktop test must run in CI)")
         pytest.skip(message)

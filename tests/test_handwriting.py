@@ -192,7 +192,7 @@ def test_lighting_gradient_and_shadow(reference):
         False,
         pytest.param(True, marks=pytest.mark.xfail(
             reason="known limitation: a grid line that runs beside a steep stroke for a long way is kept",
-            strict=False)),
+            strict=True)),
     ],
 )
 def test_ruled_and_grid_lines_and_specks_are_removed(grid):

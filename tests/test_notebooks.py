@@ -4,6 +4,7 @@ nbval (pytest --nbval-lax) runs the notebooks themselves; these tests check the 
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +19,15 @@ import build_notebooks  # noqa: E402
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SOURCES = sorted((REPO / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
 MAX_NOTEBOOK_BYTES = 1_000_000
+
+# The Setup cell's line that quiets TensorFlow's C++ logs: it only works before TensorFlow is imported.
+TF_LOG_LEVEL_LINE = re.compile(r"""\s*os\.environ(\.setdefault\(|\[)["']TF_CPP_MIN_LOG_LEVEL["']""")
+# A line that can import TensorFlow: TensorFlow or Keras themselves, or the course library (its models,
+# training, plots and widgets import Keras, and config.import_keras_quietly() imports TensorFlow).
+IMPORTS_TENSORFLOW = re.compile(
+    r"\s*(from\s+(tensorflow|keras|mnist_course)\b|import\s+.*\b(tensorflow|keras|mnist_course)\b)"
+    r"|.*\bimport_keras_quietly\("
+)
 
 
 def test_every_source_has_a_notebook_and_back():
@@ -67,7 +77,12 @@ def test_notebook_starts_the_course_way(path):
     assert "**What you will learn:**" in first and "**Builds on:**" in first
     setup = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
     assert 'IS_COLAB = "google.colab" in sys.modules' in setup
-    assert "TF_CPP_MIN_LOG_LEVEL" in setup.split("import keras")[0]
+    lines = setup.splitlines()
+    quiet = next((n for n, line in enumerate(lines) if TF_LOG_LEVEL_LINE.match(line)), None)
+    assert quiet is not None, "Setup cell: set TF_CPP_MIN_LOG_LEVEL in os.environ before TensorFlow is imported"
+    first_import = next((n for n, line in enumerate(lines) if IMPORTS_TENSORFLOW.match(line)), None)
+    assert first_import is not None, "Setup cell: no line imports Keras (config.import_keras_quietly())"
+    assert quiet < first_import, f"TF_CPP_MIN_LOG_LEVEL is set after {lines[first_import].strip()!r} imports TensorFlow"
     assert "is_fast_mode()" in setup
     headings = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     assert any("## What we learned" in text for text in headings)
@@ -75,7 +90,30 @@ def test_notebook_starts_the_course_way(path):
     assert titles == 1, "exactly one H1 title"
 
 
-def test_colab_metadata_is_present():
-    for path in NOTEBOOKS:
-        metadata = json.loads(path.read_text())["metadata"]
-        assert metadata["kernelspec"]["name"] == "python3"
+COLAB_BADGE = re.compile(
+    r"\[!\[Open In Colab\]\(https://colab\.research\.google\.com/assets/colab-badge\.svg\)\]"
+    r"\((https://colab\.research\.google\.com/github/[^)\s]+)\)"
+)
+COLAB_URL = "https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/{name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_colab_metadata_is_present(path):
+    """What Colab reads from the committed file: format 4, a Python 3 kernel, its own badge, the build's hints."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    assert notebook["nbformat"] == 4, "Colab opens nbformat 4 notebooks"
+    metadata = notebook["metadata"]
+    kernelspec = metadata.get("kernelspec", {})
+    assert kernelspec.get("name") == "python3", "Colab starts the kernel named in kernelspec.name"
+    assert kernelspec.get("display_name"), "kernelspec needs a display_name"
+    assert kernelspec.get("language") == "python"
+    assert metadata.get("language_info", {}).get("name") == "python", "Colab's syntax colouring reads language_info"
+    colab = metadata.get("colab", {})
+    assert colab.get("provenance") == [], "colab.provenance: an empty list (no one's Drive history)"
+    assert colab.get("toc_visible") is True, "colab.toc_visible: the table of contents opens beside the lesson"
+    built = build_notebooks.normalise(nbformat.from_dict({"cells": [], "metadata": {}})).metadata.colab
+    assert colab == built, "colab metadata differs from what tools/build_notebooks.py writes"
+    first = notebook["cells"][0]
+    assert first["cell_type"] == "markdown"
+    badges = COLAB_BADGE.findall("".join(first["source"]))
+    assert badges == [COLAB_URL.format(name=path.name)], "one Colab badge that opens this very notebook"

@@ -1,90 +1,93 @@
 """The ``mnist-course`` command: train, evaluate, predict, draw and serve from a terminal.
 
-Every command prints one clear line for bad input and exits non-zero, never a traceback.
+This module only parses the arguments and calls the command's ``run(args)`` in
+``mnist_course/commands/`` (one module per command). Every command prints one clear line for bad
+input and exits non-zero, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
+
+MODELS_EPILOG = """\
+which model: predict, draw, serve and evaluate use --model PATH (evaluate: MODEL_PATH) if given, else
+the model `mnist-course train` saved (~/mnist-course/models/cnn.keras; $MNIST_COURSE_HOME moves it).
+A --model PATH that does not exist is an error. With no --model and no saved model, the command says so
+in one line (run `mnist-course train` first) and exits with status 2; add --train-if-missing to predict,
+draw or serve to train the course CNN and save it first instead.
+"""
+
+MODEL_HELP = "a .keras file (default: the model `mnist-course train` saved; none there: exit 2)"
+TRAIN_IF_MISSING_HELP = (
+    "with no --model and no saved model, train the course CNN first (under a minute) and save it "
+    "where `mnist-course train` would, instead of stopping"
+)
 
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mnist-course",
         description="Handwritten-digit recognition course: train, evaluate and try models from the terminal.",
+        epilog=MODELS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
+    def add_command(name, help_text, uses_a_model=True):
+        return commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".",
+                                   epilog=MODELS_EPILOG if uses_a_model else None,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+
     # --- train / evaluate (lessons 03-05) -------------------------------------------------
-    train = commands.add_parser("train", help="train a model on MNIST and save it")
+    train = add_command("train", "train a model on MNIST and save it", uses_a_model=False)
     train.add_argument("--model", default="cnn", help="model name (see --list); default: cnn")
     train.add_argument("--epochs", type=int, default=None, help="number of epochs (default: the model's own)")
-    train.add_argument("--out", default=None, help="where to save the .keras file (default: the course model path)")
+    train.add_argument("--out", default=None,
+                       help="where to save the .keras file (default: cnn goes to the course model path, "
+                            "~/mnist-course/models/cnn.keras, that the other commands use; any other model "
+                            "beside it, named after the model, e.g. mlp_128.keras)")  # fmt: skip
     train.add_argument("--data", default=None, help="path to mnist.npz (default: find it or download it)")
     train.add_argument("--limit", type=int, default=None, help="train on this many images per digit (quick tries)")
     train.add_argument("--seed", type=int, default=42, help="random seed")
     train.add_argument("--list", action="store_true", help="list the model names and exit")
-    train.set_defaults(handler=_train)
 
-    evaluate = commands.add_parser("evaluate", help="test a saved model on the MNIST test set")
-    evaluate.add_argument("model_path", metavar="MODEL_PATH", help="a .keras file")
+    evaluate = add_command("evaluate", "test a saved model on the MNIST test set")
+    evaluate.add_argument("model_path", metavar="MODEL_PATH", nargs="?", default=None,
+                          help="a .keras file (default: the model `mnist-course train` saved; none there: exit 2)")  # fmt: skip
     evaluate.add_argument("--data", default=None, help="path to mnist.npz (default: find it or download it)")
     evaluate.add_argument("--limit", type=int, default=None, help="use this many test images per digit")
-    evaluate.set_defaults(handler=_evaluate)
 
     # --- predict (lesson 06) --------------------------------------------------------------
-    predict = commands.add_parser("predict", help="read the digit(s) in your own images")
-    predict.add_argument("images", nargs="+", metavar="IMAGE", help="photo or drawing files")
-    predict.add_argument("--model", default=None, help="a .keras file (default: the model `train` saved)")
+    predict = add_command("predict", "read the digit(s) in your own images")
+    predict.add_argument("images", nargs="+", metavar="IMAGE",
+                         help="photo, drawing or scan files (JPEG, PNG, HEIC, one-page PDF, ...)")  # fmt: skip
+    predict.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
     predict.add_argument("--json", action="store_true", help="one JSON object per line per file")
-    predict.set_defaults(handler=_predict)
+    predict.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
 
     # --- draw / serve (drawing pad) -------------------------------------------------------
-    draw = commands.add_parser("draw", help="open the desktop drawing app (Tkinter)")
-    draw.add_argument("--model", default=None, help="a .keras file (default: the model `train` saved)")
+    draw = add_command("draw", "open the desktop drawing app (Tkinter)")
+    draw.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
     draw.add_argument("--brush", type=int, default=18, help="pen width in pixels (default: 18)")
     draw.add_argument("--report", default=None, metavar="FILE",
                       help="append each prediction as a JSON line to FILE (for scripts and tests)")
-    draw.set_defaults(handler=_draw)
+    draw.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
 
-    serve = commands.add_parser("serve", help="serve the drawing pad as a web page for the classroom")
+    serve = add_command("serve", "serve the drawing pad as a web page for the classroom")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
-    serve.add_argument("--model", default=None, help="a .keras file (default: the model `train` saved)")
-    serve.set_defaults(handler=_serve)
+    serve.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
+    serve.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
     return parser
 
 
-def _train(args) -> int:
-    from mnist_course.training import cli_train
-
-    return cli_train(args)
-
-
-def _evaluate(args) -> int:
-    from mnist_course.training import cli_evaluate
-
-    return cli_evaluate(args)
-
-
-def _predict(args) -> int:
-    from mnist_course.commands.predict import cli_predict
-
-    return cli_predict(args)
-
-
-def _draw(args) -> int:
-    from mnist_course.desktop import cli_draw
-
-    return cli_draw(args)
-
-
-def _serve(args) -> int:
-    from mnist_course.widgets import cli_serve
-
-    return cli_serve(args)
+def run_command(args) -> int:
+    """Call ``mnist_course.commands.<args.command>.run(args)`` and return its exit status."""
+    module = importlib.import_module(f"mnist_course.commands.{args.command}")
+    return int(module.run(args) or 0)
 
 
 def main(argv=None) -> int:
@@ -95,7 +98,7 @@ def main(argv=None) -> int:
         from mnist_course.config import import_keras_quietly
 
         import_keras_quietly()
-        return int(args.handler(args) or 0)
+        return run_command(args)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130

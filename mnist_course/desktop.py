@@ -1,8 +1,9 @@
-"""``mnist-course draw``: the desktop drawing app (Tkinter), seed 002's app made reusable.
+"""The desktop drawing app (Tkinter) that ``mnist-course draw`` opens, seed 002's app made reusable.
 
 A 280x280 canvas, Predict, Undo, Clear and Save buttons, the predicted digit, a bar for each
 digit's probability and the 28x28 image the model saw. It uses the same preprocessing as the
-notebook's drawing pad (``widgets.render_strokes`` then ``widgets.read_drawing``).
+notebook's drawing pad (``widgets.render_strokes`` then ``widgets.read_drawing``). The command
+itself (display check, model, main loop) is :mod:`mnist_course.commands.draw`.
 
 Introduced in notebooks/07_drawing_pad.ipynb.
 """
@@ -10,18 +11,11 @@ Introduced in notebooks/07_drawing_pad.ipynb.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 from mnist_course import widgets
 
 TITLE = "MNIST drawing pad"
-NO_DISPLAY_MESSAGE = (
-    "mnist-course draw: no display found, so the window cannot open. "
-    "Run it on a desktop session, or use the drawing pad in notebooks/07_drawing_pad.ipynb "
-    "(or `mnist-course serve`) instead."
-)
 
 
 class DrawingApp:
@@ -227,54 +221,3 @@ class DrawingApp:
                 ("predict", self.predict_button), ("undo", self.undo_button),
                 ("clear", self.clear_button), ("save", self.save_button))},
         })  # fmt: skip
-
-
-def _has_display() -> bool:
-    if sys.platform.startswith("linux") or "bsd" in sys.platform:
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    return True  # Windows and macOS always have one when a user is logged in
-
-
-def cli_draw(args) -> int:
-    """``mnist-course draw``: open the desktop drawing app. Returns the exit status.
-
-    Without a display it prints one line saying so and returns 2.
-
-    Introduced in notebooks/07_drawing_pad.ipynb.
-    """
-    if not _has_display():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
-        return 2
-    try:
-        import tkinter as tk
-    except ImportError:
-        print("mnist-course draw: Tkinter is missing. On Debian or Ubuntu: sudo apt-get install python3-tk",
-              file=sys.stderr)  # fmt: skip
-        return 2
-    try:
-        root = tk.Tk()
-    except tk.TclError as error:
-        print(f"{NO_DISPLAY_MESSAGE} ({error})", file=sys.stderr)
-        return 2
-    root.withdraw()  # no empty window while the model loads
-
-    from mnist_course import config, training
-
-    config.import_keras_quietly()
-    model_path = getattr(args, "model", None)
-    if model_path:
-        if not Path(model_path).expanduser().is_file():
-            root.destroy()
-            print(f"mnist-course draw: model file not found: {model_path}", file=sys.stderr)
-            return 2
-        model = training.load_model(Path(model_path).expanduser())
-    else:
-        print("Loading the course model (it is trained first if there is none yet)...", flush=True)
-        model = training.load_or_train_cnn()
-    widgets._warm_up(model)
-    app = DrawingApp(root, model, brush_size=getattr(args, "brush", 18), report=getattr(args, "report", None))
-    root.deiconify()
-    app.report_ready()
-    print("Draw a digit and press Predict. Close the window to quit.", flush=True)
-    root.mainloop()
-    return 0

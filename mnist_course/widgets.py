@@ -11,7 +11,6 @@ Introduced in notebooks/07_drawing_pad.ipynb.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,8 +336,9 @@ def classroom_pad(model_path=None, size: int = 420) -> DrawingPad:
     """The big pad ``mnist-course serve`` shows: loads the model and returns the pad.
 
     Args:
-        model_path: a ``.keras`` file; default ``$MNIST_COURSE_PAD_MODEL``, else the course CNN
-            (trained and saved the first time, see ``training.load_or_train_cnn``).
+        model_path: a ``.keras`` file; default ``$MNIST_COURSE_PAD_MODEL`` (``mnist-course serve`` sets it
+            to the model it found), else the course CNN (trained and saved the first time, see
+            ``training.load_or_train_cnn``).
         size: the pad's width on screen in pixels.
 
     Introduced in notebooks/07_drawing_pad.ipynb.
@@ -352,71 +352,3 @@ def classroom_pad(model_path=None, size: int = 420) -> DrawingPad:
     else:
         model = training.load_or_train_cnn(verbose=False)
     return DrawingPad(model=model, size=size, brush_size=24)
-
-
-def cli_serve(args) -> int:
-    """``mnist-course serve``: show the drawing pad as a web page (Voila) for a class to watch.
-
-    Listens on 127.0.0.1 unless ``--host`` says otherwise; prints the address and runs until Ctrl+C.
-
-    Introduced in notebooks/07_drawing_pad.ipynb.
-    """
-    import importlib.util
-    import signal
-    import socket
-    import subprocess
-
-    if importlib.util.find_spec("voila") is None:
-        print('mnist-course serve: Voila is not installed. Run: pip install "mnist-course[present]"', file=sys.stderr)
-        return 2
-    environment = dict(os.environ)
-    environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if args.model:
-        model_path = Path(args.model).expanduser().resolve()
-        if not model_path.is_file():
-            print(f"mnist-course serve: model file not found: {model_path}", file=sys.stderr)
-            return 2
-        environment[PAD_MODEL_VARIABLE] = str(model_path)
-    if not PAD_NOTEBOOK.is_file():
-        print(f"mnist-course serve: the pad page is missing from the package: {PAD_NOTEBOOK}", file=sys.stderr)
-        return 1
-    host = args.host
-    try:  # a clear message now, instead of Voila quietly moving to another port
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.bind((host, args.port))
-    except OSError as error:
-        print(f"mnist-course serve: cannot listen on {host} port {args.port} ({error.strerror}). "
-              "Stop the other server or choose another port with --port.", file=sys.stderr)  # fmt: skip
-        return 2
-    url_host = f"[{host}]" if ":" in host else host
-    print(f"Drawing pad: http://{url_host}:{args.port}/  (Ctrl+C stops it)", flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"Listening on {host}: anyone who can reach this computer can open the pad.", flush=True)
-    command = [
-        sys.executable, "-m", "voila", str(PAD_NOTEBOOK),
-        "--no-browser",
-        f"--port={args.port}",
-        f"--Voila.ip={host}",
-        "--Voila.port_retries=0",
-        "--theme=light",
-        "--Voila.log_level=WARN",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=environment)
-
-    def stop(signal_number, frame):  # `kill` or a closed terminal: stop Voila (and its kernels) too
-        raise KeyboardInterrupt
-
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), stop)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        print("Stopped.")
-        return 0

@@ -31,9 +31,24 @@ def test_evaluate_the_course_cnn(trained_model_path, capsys):
     assert float(output.split("Test accuracy: ")[1].split("%")[0]) > 80
 
 
-def test_train_default_out_is_the_course_model_path(course_home, capsys):
+def test_train_default_out_is_named_after_the_model(course_home, capsys):
+    # Only the course CNN goes to the path the other commands use; another model never replaces it.
     assert main(["train", "--model", "mlp_128", "--epochs", "1", "--limit", "20"]) == 0
+    assert (course_home / "models" / "mlp_128.keras").exists()
+    assert not (course_home / "models" / "cnn.keras").exists()
+    assert "mlp_128.keras" in capsys.readouterr().out
+    assert main(["train", "--epochs", "1", "--limit", "20"]) == 0
     assert (course_home / "models" / "cnn.keras").exists()
+
+
+def test_evaluate_without_a_path_uses_the_saved_model(course_home, trained_model_path, capsys):
+    assert main(["evaluate", "--limit", "5"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "mnist-course train" in err
+    (course_home / "models").mkdir(parents=True)
+    (course_home / "models" / "cnn.keras").write_bytes(trained_model_path.read_bytes())
+    assert main(["evaluate", "--limit", "5"]) == 0
+    assert "Test accuracy" in capsys.readouterr().out
 
 
 def test_list_models(capsys):
@@ -49,7 +64,7 @@ def test_list_models(capsys):
         (["train", "--epochs", "0"], "--epochs"),
         (["train", "--out", "model.h5"], ".keras"),
         (["train", "--data", "/nowhere/mnist.npz", "--limit", "5"], "MNIST file not found"),
-        (["evaluate", "/nowhere/model.keras"], "no model file"),
+        (["evaluate", "/nowhere/model.keras"], "model file not found: /nowhere/model.keras"),
     ],
 )
 def test_bad_input_prints_one_clear_line(argv, message, capsys, course_home):
@@ -64,7 +79,7 @@ def test_evaluate_a_file_that_is_not_a_model(tmp_path, capsys):
     fake = tmp_path / "notes.keras"
     fake.write_text("hello")
     assert main(["evaluate", str(fake)]) != 0
-    assert "could not be read" in capsys.readouterr().err
+    assert "could not load the model" in capsys.readouterr().err
     text = tmp_path / "notes.txt"
     text.write_text("hello")
     assert main(["evaluate", str(text)]) != 0

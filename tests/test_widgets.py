@@ -136,23 +136,25 @@ def test_classroom_pad_uses_the_model_from_the_environment(trained_model_path, m
     assert pad.classify(widgets.render_strokes(SEVEN)).prediction == 7
 
 
-def test_cli_serve_without_voila_says_what_to_install(monkeypatch, capsys):
+def test_serve_without_voila_says_what_to_install(monkeypatch, capsys):
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None if name == "voila" else real(name, *rest))
+    from mnist_course.commands import serve
+
     args = SimpleNamespace(host="127.0.0.1", port=8866, model=None)
-    assert widgets.cli_serve(args) == 2
+    assert serve.run(args) == 2
     assert "pip install" in capsys.readouterr().err
 
 
-def test_cli_serve_with_a_busy_port_says_so(capsys):
+def test_serve_with_a_busy_port_says_so(capsys, trained_model_path):
     import socket
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert cli.main(["serve", "--port", str(port)]) == 2
+        assert cli.main(["serve", "--port", str(port), "--model", str(trained_model_path)]) == 2
     error = capsys.readouterr().err
     assert f"port {port}" in error and "--port" in error

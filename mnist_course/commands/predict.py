@@ -7,31 +7,12 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
+from mnist_course.commands.common import CommandError, fail, load_model, resolve_model
 from mnist_course.handwriting import HandwritingError, preprocess, split_digits, top_k
 from mnist_course.models import predict_proba as _predict
-
-
-
-
-def _load_model_for_cli(path) -> object:
-    from mnist_course import config
-
-    model_path = Path(path).expanduser() if path else config.default_model_path()
-    if not model_path.is_file():
-        if path:
-            raise FileNotFoundError(f"model file not found: {model_path}")
-        raise FileNotFoundError(
-            f"no trained model at {model_path}. Train one first with: mnist-course train "
-            "(or pass --model PATH to a .keras file)"
-        )
-    config.import_keras_quietly()  # TensorFlow's start-up lines would mix with the answers
-    from mnist_course import training
-
-    return training.load_model(model_path)
 
 
 def describe_file(model, path) -> dict:
@@ -71,22 +52,18 @@ def _record(path, probabilities) -> dict:
     return record
 
 
-def cli_predict(args) -> int:
-    """``mnist-course predict IMAGE... [--model PATH] [--json]``: the digit in each image.
+def run(args) -> int:
+    """``mnist-course predict IMAGE... [--model PATH] [--json] [--train-if-missing]``: the digit in each image.
 
     Prints one line per file (or one JSON object per line with ``--json``). Returns 0 when every
-    file was read, 1 when any could not be read, 2 when there is no model.
+    file was read, 1 when any could not be read, 2 when there is no model (see ``common.resolve_model``).
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     try:
-        model = _load_model_for_cli(getattr(args, "model", None))
-    except FileNotFoundError as error:
-        print(f"mnist-course predict: {error}", file=sys.stderr)
-        return 2
-    except Exception as error:  # a damaged or foreign .keras file
-        print(f"mnist-course predict: could not load the model: {error}", file=sys.stderr)
-        return 2
+        model = load_model(resolve_model(getattr(args, "model", None), getattr(args, "train_if_missing", False)))
+    except CommandError as error:
+        return fail("predict", error)
     failures = 0
     for path in args.images:
         try:

@@ -1,0 +1,95 @@
+"""What the ``mnist-course`` commands share: finding the model file and printing one clear error line.
+
+Every command that needs a trained model finds it with :func:`resolve_model`, so a missing model is
+treated the same way everywhere:
+
+- ``--model PATH`` that is not a file is always an error (a typo should not start a training run);
+- no ``--model`` and no saved model: an error that says to run ``mnist-course train``, exit status 2;
+- ``--train-if-missing`` (``predict``, ``draw``, ``serve``): train the course CNN and save it where
+  ``mnist-course train`` would, then go on.
+
+Introduced in notebooks/06_your_own_handwriting.ipynb.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+#: Exit status for bad input: a missing or unreadable model, a wrong option value.
+BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """A problem a command reports as one line on stderr (and exits with status 2)."""
+
+
+class ModelNotFoundError(CommandError, FileNotFoundError):
+    """There is no model file where the command looked; the message says what to do."""
+
+
+def fail(command: str, message) -> int:
+    """Print ``mnist-course COMMAND: error: MESSAGE`` on stderr and return the exit status 2."""
+    print(f"mnist-course {command}: error: {message}", file=sys.stderr, flush=True)
+    return BAD_INPUT
+
+
+def resolve_model(path=None, train_if_missing: bool = False) -> Path:
+    """The model file a command uses: ``--model PATH`` if given, else the one ``mnist-course train`` saved.
+
+    Args:
+        path: the ``--model`` value, or None for the course model (``config.default_model_path()``,
+            in ``$MNIST_COURSE_HOME/models``).
+        train_if_missing: with no ``path`` and no saved model, train the course CNN and save it there
+            (``training.load_or_train_cnn``; under a minute) instead of stopping. An explicit ``path``
+            that is missing is an error all the same.
+
+    Returns:
+        The path of an existing model file.
+
+    Raises:
+        ModelNotFoundError: with one line to show the student.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    from mnist_course import config
+
+    if path:
+        model_path = Path(path).expanduser()
+        if model_path.is_dir():
+            raise ModelNotFoundError(f"{model_path} is a folder, not a model file: give the path of a .keras file")
+        if not model_path.is_file():
+            raise ModelNotFoundError(f"model file not found: {model_path}")
+        return model_path
+    model_path = config.default_model_path()
+    if model_path.is_file():
+        return model_path
+    if not train_if_missing:
+        raise ModelNotFoundError(
+            f"no trained model at {config.display_path(model_path)}; train one first with: mnist-course train "
+            "(or pass --model PATH to a .keras file)"
+        )
+    config.import_keras_quietly()  # TensorFlow's start-up lines would mix with the training lines
+    from mnist_course import training
+
+    training.load_or_train_cnn(model_path)
+    return model_path
+
+
+def load_model(path):
+    """Load a model file for a command, without TensorFlow's start-up lines.
+
+    Raises:
+        CommandError: the file is not a Keras model (``could not load the model: ...``).
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    from mnist_course import config
+
+    config.import_keras_quietly()
+    from mnist_course import training
+
+    try:
+        return training.load_model(path)
+    except (ValueError, OSError) as error:  # a damaged or foreign .keras file
+        raise CommandError(f"could not load the model: {error}") from None

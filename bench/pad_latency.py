@@ -38,7 +38,7 @@ def python_side(repeats: int = 50) -> dict:
     drawings = []
     for digit in range(10):
         strokes = samples.digit_strokes(digit, seed=digit)
-        drawings.append(widgets.render_strokes([[(140 + 200 * x, 140 + 200 * y) for x, y in s] for s in strokes]))
+        drawings.append(widgets.pad_ink_image([[(140 + 200 * x, 140 + 200 * y) for x, y in s] for s in strokes]))
     times = []
     for number in range(repeats):
         start = time.perf_counter()

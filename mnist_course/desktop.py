@@ -2,7 +2,7 @@
 
 A 280x280 canvas, Predict, Undo, Clear and Save buttons, the predicted digit, a bar for each
 digit's probability and the 28x28 image the model saw. It uses the same preprocessing as the
-notebook's drawing pad (``widgets.render_strokes`` then ``widgets.read_drawing``). The command
+notebook's drawing pad (``widgets.pad_ink_image`` then ``widgets.read_drawing``). The command
 itself (display check, model, main loop) is :mod:`mnist_course.commands.draw`.
 
 Introduced in notebooks/07_drawing_pad.ipynb.
@@ -120,7 +120,7 @@ class DrawingApp:
 
     def ink(self):
         """The drawing as the pad sends it: ``(112, 112) uint8``, 255 = ink."""
-        return widgets.render_strokes(self.strokes, brush_size=self.brush_size)
+        return widgets.pad_ink_image(self.strokes, brush_size=self.brush_size)
 
     # --- buttons --------------------------------------------------------------------------
     def predict(self):

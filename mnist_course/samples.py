@@ -197,7 +197,7 @@ def digit_strokes(digit: int, writer: Writer | str = "neat", seed=None) -> list[
     return strokes
 
 
-def render_strokes(strokes, height: int, pen_width: float, canvas=None, origin=(0, 0), supersample: int = 3):
+def draw_strokes(strokes, height: int, pen_width: float, canvas=None, origin=(0, 0), supersample: int = 3):
     """Draw strokes as ink coverage: ``float32`` in [0, 1], 1 = full ink.
 
     Args:
@@ -288,7 +288,7 @@ def _draw_text(text, writer, rng, height, pen_width, canvas, centre, spacing=0.8
     for character, width in zip(text, widths):
         strokes = digit_strokes(int(character), writer, rng)
         offset = (x + rng.normal(0, 0.03 * height), centre[1] + rng.normal(0, 0.04 * height))
-        render_strokes(strokes, height * rng.uniform(0.92, 1.06), pen_width, canvas, offset)
+        draw_strokes(strokes, height * rng.uniform(0.92, 1.06), pen_width, canvas, offset)
         x += width
     return canvas
 

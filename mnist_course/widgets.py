@@ -71,7 +71,7 @@ class Reading:
         return f"{self.prediction} ({100 * self.probabilities[self.prediction]:.1f}% sure)"
 
 
-def render_strokes(strokes, brush_size: float = 18, canvas_size: int = CANVAS_SIZE, out_size: int = INK_SIZE):
+def pad_ink_image(strokes, brush_size: float = 18, canvas_size: int = CANVAS_SIZE, out_size: int = INK_SIZE):
     """Draw strokes the way the pad does: white ink with round ends on a black square.
 
     Use it to make a drawing in code, or to turn the desktop app's strokes into an image.
@@ -112,7 +112,7 @@ def read_drawing(ink, model=None) -> Reading:
 
     Args:
         ink: ``(h, w) uint8`` drawing, 255 = ink on a 0 background (what the pad sends and
-            :func:`render_strokes` makes).
+            :func:`pad_ink_image` makes).
         model: a trained Keras model, or None to get only the 28x28 image.
 
     Returns:
@@ -265,7 +265,7 @@ class DrawingPad(anywidget.AnyWidget):
         """Read one drawing and show the result on the pad (what happens after each stroke).
 
         Args:
-            ink: ``(h, w) uint8`` drawing, 255 = ink on 0 (see :func:`render_strokes`).
+            ink: ``(h, w) uint8`` drawing, 255 = ink on 0 (see :func:`pad_ink_image`).
             result_id: the number of the browser's request (None: the next number).
 
         Returns:

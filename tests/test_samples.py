@@ -26,8 +26,8 @@ def test_strokes_are_repeatable_and_vary_with_the_seed():
     assert not all(np.array_equal(a, b) for a, b in zip(first, other))
 
 
-def test_render_strokes_coverage():
-    coverage = samples.render_strokes(samples.digit_strokes(0, "neat", seed=0), height=100, pen_width=6)
+def test_draw_strokes_coverage():
+    coverage = samples.draw_strokes(samples.digit_strokes(0, "neat", seed=0), height=100, pen_width=6)
     assert coverage.dtype == np.float32 and coverage.max() == pytest.approx(1.0, abs=0.01)
     assert 0.02 < coverage.mean() < 0.5
     assert 95 < coverage.shape[0] < 130

@@ -30,39 +30,39 @@ def _drawing_message(ink, message_id=1):
     return content, [memoryview(np.ascontiguousarray(ink, dtype=np.uint8).tobytes())]
 
 
-def test_render_strokes_makes_light_ink_on_black():
-    ink = widgets.render_strokes(SEVEN)
+def test_pad_ink_image_makes_light_ink_on_black():
+    ink = widgets.pad_ink_image(SEVEN)
     assert ink.shape == (widgets.INK_SIZE, widgets.INK_SIZE) and ink.dtype == np.uint8
     assert ink.max() == 255 and ink[0, 0] == 0 and ink[-1, -1] == 0
-    assert widgets.render_strokes([]).max() == 0
-    dot = widgets.render_strokes([[(140, 140)]], brush_size=20)
+    assert widgets.pad_ink_image([]).max() == 0
+    dot = widgets.pad_ink_image([[(140, 140)]], brush_size=20)
     assert dot[56, 56] == 255 and (dot > 128).sum() < 80  # one round dot of about 8 px across
 
 
 def test_read_drawing_blank_and_digits(model):
     blank = widgets.read_drawing(np.zeros((112, 112), np.uint8), model)
     assert blank.blank and blank.prediction is None and blank.describe() == "draw a digit"
-    seven = widgets.read_drawing(widgets.render_strokes(SEVEN), model)
+    seven = widgets.read_drawing(widgets.pad_ink_image(SEVEN), model)
     assert seven.image.shape == (28, 28) and seven.image.dtype == np.float32
     assert seven.probabilities.shape == (10,) and abs(float(seven.probabilities.sum()) - 1) < 1e-4
     assert seven.prediction == 7
     assert seven.describe().startswith("7 (")
-    one = widgets.read_drawing(widgets.render_strokes(TALL_ONE), model)
+    one = widgets.read_drawing(widgets.pad_ink_image(TALL_ONE), model)
     assert not one.blank and one.prediction == 1
 
 
 def test_fast_path_gives_the_same_probabilities_as_predict_proba(model):
     from mnist_course import models
 
-    image = widgets.read_drawing(widgets.render_strokes(SEVEN)).image
-    fast = widgets.read_drawing(widgets.render_strokes(SEVEN), model).probabilities
+    image = widgets.read_drawing(widgets.pad_ink_image(SEVEN)).image
+    fast = widgets.read_drawing(widgets.pad_ink_image(SEVEN), model).probabilities
     np.testing.assert_allclose(fast, models.predict_proba(model, image)[0], atol=1e-5)
 
 
 def test_pad_handles_the_page_messages(model, course_home):
     pad = widgets.DrawingPad(model=model)
     assert pad.message == "draw a digit" and pad.prediction == -1
-    pad._on_message(pad, *_drawing_message(widgets.render_strokes(SEVEN), message_id=5))
+    pad._on_message(pad, *_drawing_message(widgets.pad_ink_image(SEVEN), message_id=5))
     assert pad.prediction == 7 and pad.result_id == 5
     assert len(pad.probabilities) == 10 and abs(sum(pad.probabilities) - 1) < 1e-3
     assert len(pad.model_input) == 784 and max(pad.model_input) == 255
@@ -85,14 +85,14 @@ def test_pad_handles_the_page_messages(model, course_home):
 def test_pad_without_a_model_shows_the_image_only(model):
     pad = widgets.DrawingPad()
     assert "no model" in pad.message
-    reading = pad.classify(widgets.render_strokes(SEVEN))
+    reading = pad.classify(widgets.pad_ink_image(SEVEN))
     assert reading.prediction is None and pad.prediction == -1 and len(pad.model_input) == 784
     pad.model = model  # attaching a model reads the current drawing at once
     assert pad.prediction == 7
 
 
 def test_save_drawing_checks_its_input(tmp_path):
-    ink = widgets.render_strokes(SEVEN)
+    ink = widgets.pad_ink_image(SEVEN)
     with pytest.raises(ValueError, match="0-9"):
         widgets.save_drawing(ink, 10, tmp_path)
     with pytest.raises(ValueError, match="0-9"):
@@ -133,7 +133,7 @@ def test_classroom_pad_uses_the_model_from_the_environment(trained_model_path, m
     monkeypatch.setenv(widgets.PAD_MODEL_VARIABLE, str(trained_model_path))
     pad = widgets.classroom_pad()
     assert pad.model is not None and pad.size == 420
-    assert pad.classify(widgets.render_strokes(SEVEN)).prediction == 7
+    assert pad.classify(widgets.pad_ink_image(SEVEN)).prediction == 7
 
 
 def test_serve_without_voila_says_what_to_install(monkeypatch, capsys):

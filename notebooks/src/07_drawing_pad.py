@@ -74,12 +74,12 @@ pad
 #
 # When this notebook runs without a screen (for example in the course's automatic tests), nobody draws.
 # So we make a drawing in code: a list of strokes, each a list of `(x, y)` points on the 280x280 pad.
-# `widgets.render_strokes` draws them the way the browser does. Then `pad.classify` does exactly what
+# `widgets.pad_ink_image` draws them the way the browser does. Then `pad.classify` does exactly what
 # happens after a stroke in the browser. If the pad is on your screen, it shows the answer too.
 
 # %%
 seven = [[(70, 56), (210, 56), (126, 238)]]  # one stroke: the top bar, then down to the left
-drawing = widgets.render_strokes(seven)
+drawing = widgets.pad_ink_image(seven)
 reading = pad.classify(drawing)
 print("The model reads:", reading.describe())
 
@@ -122,7 +122,7 @@ def on_pad(strokes):
     return [[(140 + 200 * x, 140 + 200 * y) for x, y in stroke] for stroke in strokes]
 
 
-readings = [widgets.read_drawing(widgets.render_strokes(on_pad(samples.digit_strokes(digit, seed=digit))), model)
+readings = [widgets.read_drawing(widgets.pad_ink_image(on_pad(samples.digit_strokes(digit, seed=digit))), model)
             for digit in range(10)]
 plots.show_digits([r.image for r in readings], titles=[f"read: {r.prediction}" for r in readings])
 plt.show()
@@ -147,7 +147,7 @@ tests = {
     "a star": [[(140, 40), (140, 240)], [(50, 140), (230, 140)], [(75, 75), (205, 205)], [(205, 75), (75, 205)]],
 }
 for name, strokes in tests.items():
-    print(f"{name:14s} -> {widgets.read_drawing(widgets.render_strokes(strokes), model).describe()}")
+    print(f"{name:14s} -> {widgets.read_drawing(widgets.pad_ink_image(strokes), model).describe()}")
 
 # %% [markdown]
 # ## Your own test set

@@ -78,6 +78,56 @@ class Preprocessed:
     box: tuple = (0, 0, 0, 0)
 
 
+@dataclass(frozen=True)
+class Cleanup:
+    """Which clean-up steps run on top of the plain pipeline (:func:`simple_to_mnist`).
+
+    Each one can be turned off to measure what it is worth (``bench/benchmark_handwriting.py --real
+    --ablation`` does that on real handwriting).
+
+    Attributes:
+        lighting: divide by the paper's own brightness under each pixel, so that uneven light and
+            shadows of a phone photo do not look like ink. Off: the paper is one flat level.
+        lines: remove ruled and grid lines of the page.
+        specks: drop specks of dirt and what lies along the frame (a table edge, a page edge).
+        stroke: bring the pen width near MNIST's (thicken a thin pen, thin a marker).
+    """
+
+    lighting: bool = True
+    lines: bool = True
+    specks: bool = True
+    stroke: bool = True
+
+
+FULL_CLEANUP = Cleanup()
+
+
+def simple_to_mnist(source) -> np.ndarray:
+    """The plain MNIST recipe in a few lines: ink side from the border, crop, fit 20x20, centre of mass.
+
+    No clean-up at all: this is the baseline every step of :func:`preprocess` is measured against.
+
+    Args:
+        source: anything :func:`~mnist_course.images.read_grey` reads (path, bytes, PIL image, array).
+
+    Returns:
+        ``(28, 28) float32`` in [0, 1], light digit on black.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    _, grey = read_grey(source)
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    ink = 1.0 - grey if np.median(border) > 0.5 else grey  # the paper is the border: make the ink light
+    paper = np.median(np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]]))
+    ink = np.clip((ink - paper) / max(float(ink.max() - paper), 1e-3), 0, 1)  # paper 0, darkest ink 1
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
+    digit = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]  # crop to the ink
+    scale = BOX_SIZE / max(digit.shape)  # the longer side becomes 20 pixels
+    size = (max(1, round(digit.shape[1] * scale)), max(1, round(digit.shape[0] * scale)))
+    box = np.asarray(Image.fromarray(digit.astype(np.float32), mode="F").resize(size, Image.Resampling.LANCZOS))
+    return centre_by_mass(np.clip(box, 0, 1))
+
+
 # =================================================================================================
 # 1. Cleaning: background, ink, mask, lines and specks
 # =================================================================================================
@@ -99,7 +149,7 @@ def estimate_background(paper: np.ndarray) -> np.ndarray:
     height, width = paper.shape
     step = _background_step(paper.shape)
     if step == 1:  # a small picture (an MNIST digit, an icon) is too small to hold shadows: flat paper
-        return np.maximum(np.full_like(paper, np.percentile(paper, 75)), paper).astype(np.float32)
+        return flat_background(paper)
     small = _block_mean(paper, step).astype(np.float32)
     size = max(3, round(max(small.shape) / 7))
     background = ndimage.grey_closing(small, size=(size, size))
@@ -109,6 +159,16 @@ def estimate_background(paper: np.ndarray) -> np.ndarray:
         background = np.asarray(picture.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)
     # Never darker than the pixel itself: the paper is at least as bright as what lies on it.
     return np.maximum(background, paper).astype(np.float32)
+
+
+def flat_background(paper: np.ndarray) -> np.ndarray:
+    """The paper as one flat brightness (its 75th percentile), never darker than the pixel itself.
+
+    Right for a small picture or a clean drawing, which has no shadows to follow.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    return np.maximum(np.full_like(paper, np.percentile(paper, 75)), paper).astype(np.float32)
 
 
 def ink_from_background(paper: np.ndarray, background: np.ndarray) -> np.ndarray:
@@ -495,7 +555,7 @@ def centre_by_mass(box: np.ndarray) -> np.ndarray:
 # =================================================================================================
 
 
-def _clean(source, invert):
+def _clean(source, invert, cleanup: Cleanup = FULL_CLEANUP):
     """Steps 1-5: read, greyscale, background, ink, mask. Returns (steps, ink, mask, dark_ink)."""
     original, grey = read_grey(source)
     steps = {"original": original, "greyscale": grey}
@@ -503,13 +563,14 @@ def _clean(source, invert):
         raise BlankImageError("image has no ink: is the page blank? (every pixel has the same brightness)")
     dark_ink = ink_is_dark(grey) if invert is None else bool(invert)
     paper = grey if dark_ink else 1.0 - grey
-    background = estimate_background(paper)
+    background = estimate_background(paper) if cleanup.lighting else flat_background(paper)
     ink = ink_from_background(paper, background)
     steps["background"] = background if dark_ink else 1.0 - background
     steps["ink"] = ink
     floor = noise_floor(ink)
     mask = ink_mask(ink, floor)
-    mask, _lines = remove_lines(mask, faint=ink > floor)
+    if cleanup.lines:
+        mask, _lines = remove_lines(mask, faint=ink > floor)
     return steps, ink, mask, dark_ink
 
 
@@ -554,7 +615,7 @@ def split_touching(window, core: np.ndarray) -> list:
     return pieces
 
 
-def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict) -> Preprocessed:
+def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict, cleanup: Cleanup = FULL_CLEANUP) -> Preprocessed:
     """Steps 6-9 for one digit: the ink inside ``window`` where ``core`` is True (and its soft edges)."""
     top, left = window[0].start, window[1].start
     bottom, right = window[0].stop, window[1].stop
@@ -567,7 +628,10 @@ def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict) -> Prep
     # Saturate: the middle of every stroke becomes full white, as in MNIST (the soft edges come back
     # when the detail picture is averaged down to the 20x20 box).
     detail = np.clip(fit_detail(digit) / 0.6, 0, 1)
-    adjusted, before, after = adjust_stroke(detail)
+    if cleanup.stroke:
+        adjusted, before, after = adjust_stroke(detail)
+    else:
+        adjusted, before, after = detail, stroke_width(detail > 0.35), stroke_width(detail > 0.35)
     box = to_box(adjusted)
     image = centre_by_mass(box)
     steps = dict(steps)
@@ -578,7 +642,7 @@ def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict) -> Prep
     return Preprocessed(image=image, steps=steps, stroke_width=(before, after), box=(top, left, bottom, right))
 
 
-def preprocess(source, invert: bool | None = None) -> Preprocessed:
+def preprocess(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLEANUP) -> Preprocessed:
     """Bring any picture of one digit to MNIST's form, keeping every step for teaching.
 
     Args:
@@ -587,6 +651,7 @@ def preprocess(source, invert: bool | None = None) -> Preprocessed:
             ``float`` in [0, 1]).
         invert: None decides automatically; True says the ink is darker than the paper (pen on paper),
             False says it is lighter (chalk on a board, or an MNIST image).
+        cleanup: which clean-up steps run (:class:`Cleanup`; all of them by default).
 
     Returns:
         :class:`Preprocessed` with ``.image`` ``(28, 28) float32`` in [0, 1] and ``.steps``.
@@ -597,9 +662,9 @@ def preprocess(source, invert: bool | None = None) -> Preprocessed:
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    steps, ink, mask, dark_ink = _clean(source, invert)
+    steps, ink, mask, dark_ink = _clean(source, invert, cleanup)
     labels, parts = _parts(mask)
-    parts = _significant(parts, labels)
+    parts = _significant(parts, labels) if cleanup.specks else parts
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32) if parts else mask.astype(np.float32)
     if not parts:
         raise BlankImageError("image has no ink: is the page blank?")
@@ -616,22 +681,22 @@ def preprocess(source, invert: bool | None = None) -> Preprocessed:
         if p.left < right + reach and p.right > left - reach and p.top < bottom + reach and p.bottom > top - reach
     ]
     window, core = _group_window(labels, chosen)
-    result = _shape_digit(ink, window, core, steps)
+    result = _shape_digit(ink, window, core, steps, cleanup)
     result.dark_ink = dark_ink
     return result
 
 
-def to_mnist(source, invert: bool | None = None) -> np.ndarray:
+def to_mnist(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLEANUP) -> np.ndarray:
     """Any picture of one digit to a ``(28, 28) float32`` array in [0, 1], ready for the model.
 
     See :func:`preprocess` for the arguments and the errors; this returns only the final image.
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    return preprocess(source, invert=invert).image
+    return preprocess(source, invert=invert, cleanup=cleanup).image
 
 
-def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
+def split_digits(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLEANUP) -> list[Preprocessed]:
     """Split a picture of several digits (a written year, a phone number) into MNIST-style digits.
 
     Pieces of ink that overlap left-to-right form one digit; a piece too wide for one digit (two
@@ -645,9 +710,9 @@ def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    steps, ink, mask, dark_ink = _clean(source, invert)
+    steps, ink, mask, dark_ink = _clean(source, invert, cleanup)
     labels, parts = _parts(mask)
-    parts = _significant(parts, labels)
+    parts = _significant(parts, labels) if cleanup.specks else parts
     if not parts:
         raise BlankImageError("image has no ink: is the page blank?")
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32)
@@ -655,7 +720,7 @@ def split_digits(source, invert: bool | None = None) -> list[Preprocessed]:
     for group in group_digits(parts):
         window, core = _group_window(labels, group)
         for piece_window, piece_core in split_touching(window, core):
-            result = _shape_digit(ink, piece_window, piece_core, steps)
+            result = _shape_digit(ink, piece_window, piece_core, steps, cleanup)
             result.dark_ink = dark_ink
             results.append(result)
     return results

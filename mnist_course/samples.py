@@ -379,8 +379,10 @@ def make_sample(label, kind: str = "photo", writer: Writer | str = "neat", seed=
     Args:
         label: a digit 0-9, or a string of digits (``"2026"``) for a written number.
         kind: ``"canvas"`` (a drawing app: clean, any size, transparent or white), ``"scan"`` (a flat,
-            evenly lit page with texture and lines), ``"photo"`` (a page photographed with a phone), or
-            ``"chalk"`` (light chalk on a dark board).
+            evenly lit page with texture and lines), ``"photo"`` (a page photographed with a phone),
+            ``"chalk"`` (light chalk on a dark board), ``"tight"`` (one digit cut tightly from a scanned
+            form: it fills most of the picture and may touch the edges, often with a thick pen) or
+            ``"lowres"`` (a digit stored at 8 to 64 pixels, then enlarged and softened).
         writer: a :class:`Writer` or one of ``WRITER_NAMES``.
         seed: an int or ``numpy.random.Generator``.
         size: ``(width, height)`` of the picture (default: chosen at random for the kind).
@@ -393,6 +395,8 @@ def make_sample(label, kind: str = "photo", writer: Writer | str = "neat", seed=
     rng = _rng(seed)
     writer = writer_named(writer) if isinstance(writer, str) else writer
     text = str(label)
+    if kind in ("tight", "lowres"):
+        return _small_sample(int(label), kind, writer, rng, size)
     if size is None:
         size = {
             "canvas": tuple(int(v) for v in rng.choice([(280, 280), (400, 300), (600, 600), (1000, 800)])),
@@ -460,6 +464,61 @@ def make_sample(label, kind: str = "photo", writer: Writer | str = "neat", seed=
         else:
             picture = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8), "RGB")
     return Sample(picture, label if len(text) > 1 else int(label), writer.name, kind, details)
+
+
+#: Sizes of the small kinds: a tight crop is 24-120 pixels tall; a low-resolution digit is stored at
+#: 8-64 pixels and enlarged 2-8 times, as when a small picture is zoomed in a viewer or an app.
+TIGHT_HEIGHTS = (24, 120)
+LOWRES_SIDES = (8, 64)
+
+
+def _small_sample(label: int, kind: str, writer: Writer, rng, size=None) -> Sample:
+    """A ``"tight"`` crop or a ``"lowres"`` digit (see :func:`make_sample`)."""
+    # Draw the digit large on a page, then cut around its ink: what a form reader or a student's crop gives.
+    rows = 200
+    height = 0.8 * rows
+    pen_width = rng.uniform(0.05, 0.22) * height if kind == "tight" else rng.uniform(0.05, 0.16) * height
+    cols = int(rows * 0.9)
+    coverage = _draw_text(str(label), writer, rng, height, pen_width, np.zeros((rows, cols), np.float32),
+                          (cols / 2, rows / 2))
+    filled_rows = np.flatnonzero(coverage.max(axis=1) > 0.3)
+    filled_cols = np.flatnonzero(coverage.max(axis=0) > 0.3)
+    top, bottom = filled_rows[0], filled_rows[-1] + 1
+    left, right = filled_cols[0], filled_cols[-1] + 1
+    # The crop's margin: from cutting into the stroke (negative) to a little paper around it.
+    ink_height = bottom - top
+    margins = rng.uniform(-0.04, 0.12, 4) * ink_height
+    side = max(right - left, 0.55 * ink_height)  # forms have boxes: a 1 sits in a box wider than itself
+    middle = (left + right) / 2
+    box = (int(max(0, middle - side / 2 - margins[0])), int(max(0, top - margins[1])),
+           int(min(cols, middle + side / 2 + margins[2])), int(min(rows, bottom + margins[3])))
+    paper_name = str(rng.choice(["white", "cream", "grey"]))
+    ink_name = str(rng.choice(["black", "blue", "ballpoint", "pencil"]))
+    page = _paper((rows, cols), PAPERS[paper_name], rng, "none")
+    page = _ink_on(page, coverage, INKS[ink_name], rng, pencil=ink_name == "pencil")
+    picture = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8), "RGB").crop(box)
+    light_on_dark = rng.random() < 0.2  # some forms and apps store light digits on black
+    if light_on_dark:
+        picture = Image.fromarray(255 - np.asarray(picture.convert("L")), "L")
+    details = {"pen_px": round(float(pen_width), 1), "ink": ink_name, "paper": paper_name,
+               "light_on_dark": light_on_dark}
+    if kind == "tight":
+        target = size or (None, int(rng.integers(*TIGHT_HEIGHTS)))
+        scale = target[1] / picture.size[1]
+        picture = picture.resize((max(8, round(picture.size[0] * scale)), target[1]), Image.Resampling.BOX)
+        picture = picture.filter(ImageFilter.GaussianBlur(rng.uniform(0.0, 0.8)))
+    else:
+        stored = int(rng.integers(*LOWRES_SIDES))
+        scale = stored / max(picture.size)
+        small = picture.resize((max(4, round(picture.size[0] * scale)), max(4, round(picture.size[1] * scale))),
+                               Image.Resampling.BOX)
+        enlarge = float(rng.uniform(2, 8)) if size is None else size[1] / small.size[1]
+        new_size = (max(8, round(small.size[0] * enlarge)), max(8, round(small.size[1] * enlarge)))
+        method = rng.choice([Image.Resampling.BILINEAR, Image.Resampling.BICUBIC, Image.Resampling.NEAREST])
+        picture = small.resize(new_size, method).filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.5) * enlarge / 2))
+        details.update(stored_px=stored, enlarged=round(enlarge, 1))
+    details["size"] = picture.size
+    return Sample(picture.convert("RGB"), label, writer.name, kind, details)
 
 
 def encode(image: Image.Image, format: str = "JPEG", quality: int = 85, orientation: int | None = None) -> bytes:

@@ -1,8 +1,8 @@
 """Reading a picture of handwriting: any file, bytes, PIL image or array, upright, greyscale, ink side.
 
 This is the first job of lesson 06: get one brightness number per pixel from whatever a student
-uploads (a phone photo, a scan, a paint file), and find out whether the ink is darker or lighter
-than the paper. Turning that into an MNIST digit is :mod:`mnist_course.handwriting`.
+uploads (a phone photo, an iPhone HEIC, a scan or a scanned PDF, a paint file), and find out whether
+the ink is darker or lighter than the paper. Turning that into an MNIST digit is :mod:`mnist_course.handwriting`.
 
 Introduced in notebooks/06_your_own_handwriting.ipynb.
 """
@@ -33,7 +33,72 @@ class ImageReadError(HandwritingError):
     """The file or data is not an image that can be read (missing, empty, damaged, too large)."""
 
 
+#: The first bytes of every PDF file.
+PDF_MAGIC = b"%PDF-"
+#: HEIF files (iPhone photos are HEIC) start with a box ``....ftyp`` naming one of these brands.
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1",
+               b"avif", b"avis"}  # fmt: skip
+#: A scanned page is rendered this many times ``working_size`` on its longest side: room for the
+#: clean-up steps, which shrink it to ``working_size`` themselves.
+PDF_RENDER_FACTOR = 2
 
+_heif_opener_registered = False
+
+
+def _file_kind(head: bytes) -> str:
+    """``"pdf"``, ``"heif"`` or ``"other"`` from a file's first 12 bytes."""
+    if head.startswith(PDF_MAGIC):
+        return "pdf"
+    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "heif"
+    return "other"
+
+
+def _register_heif_opener(name: str) -> None:
+    """Teach Pillow to open HEIC/HEIF pictures (``pillow-heif``), once, when the first one is read."""
+    global _heif_opener_registered
+    if _heif_opener_registered:
+        return
+    try:
+        import pillow_heif
+    except ImportError:
+        raise ImageReadError(
+            f"{name}: this is a HEIC/HEIF picture (the iPhone's photo format); to read it, run: pip install pillow-heif"
+        ) from None
+    pillow_heif.register_heif_opener()
+    _heif_opener_registered = True
+
+
+def _render_pdf(document, name: str, working_size: int) -> Image.Image:
+    """The first page of a PDF as an RGB picture about ``PDF_RENDER_FACTOR * working_size`` pixels on its longest side.
+
+    Args:
+        document: the PDF as a path (``str``) or ``bytes``.
+    """
+    try:
+        import pypdfium2
+    except ImportError:
+        raise ImageReadError(f"{name}: this is a PDF; to read scanned pages, run: pip install pypdfium2") from None
+    try:
+        pdf = pypdfium2.PdfDocument(document)
+    except pypdfium2.PdfiumError as error:
+        reason = str(error).split("(PDFium: ")[-1].rstrip(").") if "PDFium: " in str(error) else str(error)
+        raise ImageReadError(f"{name}: could not read the PDF, it may be damaged or password-protected ({reason})") from None
+    try:
+        if len(pdf) == 0:
+            raise ImageReadError(f"{name}: the PDF has no pages")
+        page = pdf[0]
+        width, height = page.get_size()  # in points, 1/72 inch
+        if min(width, height) <= 0:
+            raise ImageReadError(f"{name}: the first page of the PDF has no size")
+        scale = PDF_RENDER_FACTOR * working_size / max(width, height)
+        picture = page.render(scale=scale).to_pil()
+        picture.load()
+        return picture.convert("RGB")
+    except pypdfium2.PdfiumError as error:
+        raise ImageReadError(f"{name}: could not draw the first page of the PDF ({error})") from None
+    finally:
+        pdf.close()
 
 
 def _describe(source) -> str:
@@ -49,6 +114,14 @@ def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
     on the longest side (Pillow's ``draft``), which is much faster than a full decode. The EXIF
     orientation that phones write is applied. Animated images give their first frame.
 
+    Besides what Pillow reads (JPEG, PNG, BMP, GIF, WebP, TIFF, ...):
+
+    - HEIC/HEIF, the iPhone's photo format, through ``pillow-heif`` (its opener is registered the
+      first time such a file is read, not at import); the camera's rotation is applied as for JPEG.
+    - PDF, for a scanned worksheet: the first page is drawn with ``pypdfium2`` at about
+      ``2 * working_size`` pixels on its longest side. A PDF with several pages gives its first page
+      only; save the page you want as its own file to read another.
+
     Args:
         source: path (``str`` or ``Path``), ``bytes``, a binary file object, or a ``PIL.Image``.
         working_size: longest side the result needs (it may be up to twice that).
@@ -57,11 +130,14 @@ def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
         A loaded ``PIL.Image`` in its own mode (``"RGB"``, ``"L"``, ``"RGBA"``, ``"I;16"``, ...).
 
     Raises:
-        ImageReadError: missing path, folder, empty or damaged file, not an image, or too many pixels.
+        ImageReadError: missing path, folder, empty or damaged file, not an image, or too many pixels;
+            a HEIC or PDF file when ``pillow-heif`` or ``pypdfium2`` is not installed (the message says
+            what to install).
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     name = _describe(source)
+    kind = "other"
     if isinstance(source, Image.Image):
         image = source
     else:
@@ -73,31 +149,50 @@ def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
                 raise ImageReadError(f"{path}: is a folder, not an image file")
             if path.stat().st_size == 0:
                 raise ImageReadError(f"{path}: the file is empty (0 bytes)")
+            with open(path, "rb") as file:
+                kind = _file_kind(file.read(12))
             handle = path
         elif isinstance(source, (bytes, bytearray, memoryview)):
             if len(source) == 0:
                 raise ImageReadError("the image data is empty (0 bytes)")
             handle = io.BytesIO(bytes(source))
+            kind = _file_kind(handle.getvalue()[:12])
         elif hasattr(source, "read"):
             handle = source
+            if hasattr(source, "seek") and hasattr(source, "tell"):
+                start = source.tell()
+                kind = _file_kind(source.read(12))
+                source.seek(start)
         else:
             raise ImageReadError(
                 f"cannot read a {type(source).__name__}: give a file path, bytes, a PIL image or a NumPy array"
             )
+        if kind == "heif":
+            _register_heif_opener(name)
         try:
             with warnings.catch_warnings():
                 # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that; both mean "too large".
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                image = Image.open(handle)
+                if kind == "pdf":
+                    document = str(handle) if isinstance(handle, Path) else handle.read()
+                    image = _render_pdf(document, name, working_size)
+                else:
+                    image = Image.open(handle)
                 image = _decode(image, working_size)
+        except ImageReadError:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageReadError(
                 f"{name}: the image has too many pixels (Pillow's limit is {Image.MAX_IMAGE_PIXELS:,}); "
                 "it may be a decompression bomb. Make it smaller first."
             ) from None
         except UnidentifiedImageError:
-            raise ImageReadError(f"{name}: not an image file that Pillow can read (JPEG, PNG, BMP, GIF, WebP, ...)") from None
-        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            if kind == "heif":
+                raise ImageReadError(f"{name}: could not read the HEIC/HEIF picture (the file is truncated or damaged)") from None
+            raise ImageReadError(
+                f"{name}: not an image file that Pillow can read (JPEG, PNG, BMP, GIF, WebP, TIFF, HEIC, PDF, ...)"
+            ) from None
+        except (OSError, SyntaxError, ValueError, EOFError, RuntimeError) as error:  # RuntimeError: pillow-heif
             reason = str(error) or type(error).__name__
             if "truncated" in reason or "broken data stream" in reason or isinstance(error, EOFError):
                 reason = "the file is truncated or damaged"
@@ -265,17 +360,45 @@ def _background_step(shape) -> int:
     return 4 if min(shape) >= 64 else 1
 
 
+#: The frame of a picture is nearly all paper, even when the digit fills the picture and touches it.
+#: When at least this share of the frame is on one side of the ink/paper threshold, that side is paper.
+BORDER_DECIDES = 0.8
+
+
+def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
+    """The brightness that best splits ``values`` into two groups (Otsu's method): ink and paper.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    counts, edges = np.histogram(values, bins=bins, range=(float(values.min()), float(values.max()) + 1e-6))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight_low = np.cumsum(counts)
+    weight_high = weight_low[-1] - weight_low
+    mean_low = np.cumsum(counts * centres) / np.maximum(weight_low, 1)
+    mean_high = (np.sum(counts * centres) - np.cumsum(counts * centres)) / np.maximum(weight_high, 1)
+    between = weight_low * weight_high * (mean_low - mean_high) ** 2  # spread between the two groups
+    return float(edges[int(np.argmax(between)) + 1])
+
+
 def ink_is_dark(grey: np.ndarray) -> bool:
     """Decide whether the ink is darker than the paper (the usual pen on paper) or lighter (chalk, MNIST).
 
-    The paper covers most of the picture, so its brightness is near the median. The ink is the side
-    whose extreme pixels lie further from it (looked at on a 4x smaller copy, which averages away noise).
+    First the frame: it is nearly all paper, even in a tight crop where the digit fills the picture,
+    so if most of it is bright the ink is dark, and the other way round. When the frame is mixed (a
+    photo with a table or a shadow along its edge), the ink is the side whose extreme pixels lie
+    further from the paper around them (looked at on a smaller copy, which averages away noise).
 
     Args:
         grey: ``(h, w) float32`` in [0, 1].
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    bright_share = float((border > otsu_threshold(grey)).mean())
+    if bright_share >= BORDER_DECIDES:
+        return True
+    if bright_share <= 1.0 - BORDER_DECIDES:
+        return False
     small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
     # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
     lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")

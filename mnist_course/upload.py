@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-#: File types the upload button offers.
-IMAGE_TYPES = ".jpg,.jpeg,.png,.bmp,.gif,.webp,.tif,.tiff,image/*"
+#: File types the upload button offers: pictures, iPhone photos (HEIC/HEIF) and scanned pages (PDF, first page).
+IMAGE_TYPES = ".jpg,.jpeg,.png,.bmp,.gif,.webp,.tif,.tiff,.heic,.heif,.pdf,image/*"
 
 
 def in_colab() -> bool:

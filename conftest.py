@@ -6,6 +6,7 @@ Notebook kernels inherit this process's environment.
 
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +33,35 @@ def pytest_configure(config):
     """Stop before collecting anything, with one line, when there is no local MNIST."""
     if MNIST_PROBLEM and not (config.option.help or config.option.version):
         raise pytest.UsageError(MNIST_PROBLEM)
+
+
+# Deprecations in the course's own code are errors: a lesson must not teach an API that is on its way out.
+# pyproject.toml's filterwarnings does this for the tests in this process. Notebooks and the command line
+# run in other processes, which pytest's filters never reach:
+# - notebook kernels (nbval, Voila) run this IPython start-up file first. It must be a start-up file:
+#   IPython shows DeprecationWarnings from notebook cells (__main__) on its own, overriding PYTHONWARNINGS.
+# - every other Python process (the CLI tests) gets PYTHONWARNINGS for each mnist_course module by name
+#   (PYTHONWARNINGS takes exact module names, not patterns).
+WARNING_CATEGORIES = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
+KERNEL_STARTUP = f"""# Written by mnist-course's conftest.py for the test session only.
+import warnings
+
+for _category in ({", ".join(WARNING_CATEGORIES)}):
+    warnings.filterwarnings("error", category=_category, module=r"(__main__|mnist_course)(\\.|$)")
+"""
+ipython_dir = Path(tempfile.mkdtemp(prefix="mnist-course-test-ipython-"))
+(ipython_dir / "profile_default" / "startup").mkdir(parents=True)
+(ipython_dir / "profile_default" / "startup" / "00-deprecations-are-errors.py").write_text(KERNEL_STARTUP)
+os.environ["IPYTHONDIR"] = str(ipython_dir)
+
+_package = Path(__file__).resolve().parent / "mnist_course"
+_modules = ["mnist_course"] + [
+    "mnist_course." + ".".join(path.relative_to(_package).with_suffix("").parts).removesuffix(".__init__")
+    for path in sorted(_package.rglob("*.py"))
+    if path.name != "__init__.py" or path.parent != _package
+]
+os.environ["PYTHONWARNINGS"] = ",".join(
+    filter(None, [os.environ.get("PYTHONWARNINGS")] + [
+        f"error::{category}:{module}" for module in _modules for category in WARNING_CATEGORIES
+    ])
+)

@@ -33,8 +33,12 @@ from mnist_course.images import (  # noqa: F401  (reading is its own module; the
     ImageReadError,
     _background_step,
     _block_mean,
+    EVEN_LIGHT,
+    frame,
     ink_is_dark,
     open_image,
+    otsu_threshold,
+    spread,
     read_grey,
     to_grey,
 )
@@ -132,6 +136,19 @@ def simple_to_mnist(source) -> np.ndarray:
 # 1. Cleaning: background, ink, mask, lines and specks
 # =================================================================================================
 
+def evenly_lit(paper: np.ndarray) -> bool:
+    """True when the paper along the frame has one brightness: a scan, a crop or a drawing, not a photo.
+
+    Args:
+        paper: ``(h, w) float32``, dark ink on light paper.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    border = frame(paper)
+    bright = border[border > otsu_threshold(paper)]  # the paper of the frame, without the ink that crosses it
+    return len(bright) >= 0.8 * len(border) and spread(bright) < EVEN_LIGHT
+
+
 def estimate_background(paper: np.ndarray) -> np.ndarray:
     """Estimate the brightness of the bare paper under each pixel (lighting, shadows, tint).
 
@@ -149,6 +166,10 @@ def estimate_background(paper: np.ndarray) -> np.ndarray:
     height, width = paper.shape
     step = _background_step(paper.shape)
     if step == 1:  # a small picture (an MNIST digit, an icon) is too small to hold shadows: flat paper
+        return flat_background(paper)
+    if evenly_lit(paper):
+        # A scan, a crop or a drawing: one flat paper level. A closing would take a stroke that is
+        # wide next to the picture (a marker, a tight crop, an enlarged small image) for paper.
         return flat_background(paper)
     small = _block_mean(paper, step).astype(np.float32)
     size = max(3, round(max(small.shape) / 7))
@@ -301,14 +322,36 @@ def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.
     return cleaned, lines
 
 
+#: The paper covers at least this share of any picture of a digit, so this percentile of the ink is paper.
+PAPER_PERCENTILE = 10
+
+
 def noise_floor(ink: np.ndarray) -> float:
-    """The ink level that plain paper (texture, noise) stays below: median + 5 robust standard deviations.
+    """The ink level that plain paper (texture, faint printed lines, noise) stays below.
+
+    Usually the paper is most of the picture: its level is the median and its noise the spread
+    around it, so the floor is the median + 5 robust standard deviations. When a thick or blurry
+    digit fills the picture, that floor would rise above the ink itself. Then the paper's level is a
+    low percentile (the paper is at least a tenth of any picture) and its noise is measured from
+    pixel-to-pixel jumps, which the slow edges of a soft digit hardly have.
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     median = float(np.median(ink))
-    noise = 1.4826 * float(np.median(np.abs(ink - median)))  # robust standard deviation of the paper
-    return max(0.08, median + 5.0 * noise)
+    spread = 1.4826 * float(np.median(np.abs(ink - median)))  # robust standard deviation of the paper
+    floor = median + 5.0 * spread
+    if floor >= float(np.percentile(ink, 99)):  # the "paper" is not a clear majority below the ink
+        paper = float(np.percentile(ink, PAPER_PERCENTILE))
+        jumps = np.concatenate([np.diff(ink, axis=0).ravel(), np.diff(ink, axis=1).ravel()])
+        noise = 1.4826 * float(np.median(np.abs(jumps))) / np.sqrt(2)  # a jump has twice a pixel's variance
+        floor = paper + 5.0 * noise
+    return max(0.08, floor)
+
+
+#: A piece of ink is kept whole down to this share of the usual ink strength (faint pencil stays).
+FAINT_SHARE = 0.25
+#: Ink at this share of its usual strength becomes full white (the middle of every stroke, as in MNIST).
+SATURATE_AT = 0.8
 
 
 def ink_mask(ink: np.ndarray, floor: float | None = None) -> np.ndarray:
@@ -336,7 +379,7 @@ def ink_mask(ink: np.ndarray, floor: float | None = None) -> np.ndarray:
     strong = float(np.percentile(candidates, 90))
     if strong < 0.12:
         raise BlankImageError("image has no ink: is the page blank? (only faint marks were found)")
-    low = ink > max(floor, 0.25 * strong)
+    low = ink > max(floor, FAINT_SHARE * strong)
     high = ink > max(floor, 0.5 * strong)
     labels, count = ndimage.label(low, structure=np.ones((3, 3)))
     keep = np.zeros(count + 1, bool)
@@ -627,7 +670,7 @@ def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict, cleanup
     digit = np.clip(digit / max(strong, 1e-3), 0, 1).astype(np.float32)
     # Saturate: the middle of every stroke becomes full white, as in MNIST (the soft edges come back
     # when the detail picture is averaged down to the 20x20 box).
-    detail = np.clip(fit_detail(digit) / 0.6, 0, 1)
+    detail = np.clip(fit_detail(digit) / SATURATE_AT, 0, 1)
     if cleanup.stroke:
         adjusted, before, after = adjust_stroke(detail)
     else:

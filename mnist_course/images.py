@@ -360,9 +360,26 @@ def _background_step(shape) -> int:
     return 4 if min(shape) >= 64 else 1
 
 
+#: The paper along the frame of a scan, a crop or a drawing varies less than this; a photo's light varies more.
+EVEN_LIGHT = 0.08
+
+
+def frame(picture: np.ndarray) -> np.ndarray:
+    """The pixels along the four edges of a picture, as one flat array."""
+    return np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
+
+
+def spread(values: np.ndarray) -> float:
+    """How much ``values`` vary: the distance from their 5th to their 95th percentile (0 for none)."""
+    if len(values) == 0:
+        return 0.0
+    low, high = np.percentile(values, [5, 95])
+    return float(high - low)
+
+
 #: The frame of a picture is nearly all paper, even when the digit fills the picture and touches it.
 #: When at least this share of the frame is on one side of the ink/paper threshold, that side is paper.
-BORDER_DECIDES = 0.8
+BORDER_DECIDES = 0.9
 
 
 def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
@@ -383,9 +400,9 @@ def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
 def ink_is_dark(grey: np.ndarray) -> bool:
     """Decide whether the ink is darker than the paper (the usual pen on paper) or lighter (chalk, MNIST).
 
-    First the frame: it is nearly all paper, even in a tight crop where the digit fills the picture,
-    so if most of it is bright the ink is dark, and the other way round. When the frame is mixed (a
-    photo with a table or a shadow along its edge), the ink is the side whose extreme pixels lie
+    First the frame: in a scan, a crop or a drawing it is evenly lit paper, even when the digit
+    fills the picture, so if nearly all of it is bright the ink is dark, and the other way round.
+    When the frame is mixed or unevenly lit (a photo with a table or a shadow along its edge), the ink is the side whose extreme pixels lie
     further from the paper around them (looked at on a smaller copy, which averages away noise).
 
     Args:
@@ -393,12 +410,12 @@ def ink_is_dark(grey: np.ndarray) -> bool:
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    bright_share = float((border > otsu_threshold(grey)).mean())
-    if bright_share >= BORDER_DECIDES:
-        return True
-    if bright_share <= 1.0 - BORDER_DECIDES:
-        return False
+    border = frame(grey)
+    bright = border > otsu_threshold(grey)
+    bright_share = float(bright.mean())
+    paper = border[bright] if bright_share >= 0.5 else border[~bright]
+    if max(bright_share, 1.0 - bright_share) >= BORDER_DECIDES and spread(paper) < EVEN_LIGHT:
+        return bright_share >= 0.5
     small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
     # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
     lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")

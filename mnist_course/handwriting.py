@@ -351,7 +351,7 @@ def noise_floor(ink: np.ndarray) -> float:
 #: A piece of ink is kept whole down to this share of the usual ink strength (faint pencil stays).
 FAINT_SHARE = 0.25
 #: Ink at this share of its usual strength becomes full white (the middle of every stroke, as in MNIST).
-SATURATE_AT = 0.8
+SATURATE_AT = 0.6
 
 
 def ink_mask(ink: np.ndarray, floor: float | None = None) -> np.ndarray:

@@ -127,10 +127,34 @@ def import_keras_quietly():
     return keras
 
 
+#: Environment variables that name a folder or file; ``display_path`` writes paths inside them by name.
+PATH_VARIABLES = (HOME_VARIABLE, "MNIST_COURSE_DATA")
+
+
 def display_path(path) -> str:
-    """A path as a student would type it: ``~/mnist-course/...`` instead of ``/home/name/mnist-course/...``."""
+    """A path as a student would type it, without this computer's own folders.
+
+    A path inside ``$MNIST_COURSE_HOME`` (or equal to ``$MNIST_COURSE_DATA``) starts with the variable's
+    name: ``$MNIST_COURSE_HOME/models/cnn.keras``, because whoever set the variable chose that folder
+    (a lesson build and the tests use a temporary one). A path in your home folder starts with ``~``:
+    ``~/mnist-course/models/cnn.keras`` instead of ``/home/name/mnist-course/models/cnn.keras``.
+
+    Returns:
+        the path as text with forward slashes.
+
+    Introduced in notebooks/01_explore_mnist.ipynb.
+    """
     path = Path(path).expanduser().resolve()
+    for variable in PATH_VARIABLES:
+        value = os.environ.get(variable)
+        if not value:
+            continue
+        folder = Path(value).expanduser().resolve()
+        if path == folder:
+            return f"${variable}"
+        if path.is_relative_to(folder):
+            return f"${variable}/" + path.relative_to(folder).as_posix()
     try:
         return "~/" + path.relative_to(Path.home().resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return path.as_posix()

@@ -3,9 +3,13 @@
 Each lesson is written as a jupytext "percent" script in ``notebooks/src/NN_name.py``. This tool
 converts it to ``notebooks/NN_name.ipynb``, runs it from top to bottom in FULL mode (unless
 ``--fast``), applies the course's one normalisation rule and prints how long each lesson took.
+Each lesson runs with its own fresh, temporary course home (``MNIST_COURSE_HOME``), removed afterwards,
+so nothing saved before (a model from ``mnist-course train``, a fast build, your own drawings) can change
+what a committed notebook shows.
 
     python tools/build_notebooks.py                 # every lesson
     python tools/build_notebooks.py 03_mlp 05_cnn   # some lessons
+    python tools/build_notebooks.py notebooks/src/03_mlp.py   # a source path works too
     python tools/build_notebooks.py --fast 01_explore_mnist   # a quick try (never commit its outputs)
 
 Committed outputs always come from a full run of the committed source.
@@ -14,8 +18,10 @@ Committed outputs always come from a full run of the committed source.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +35,9 @@ NOTEBOOKS = REPO / "notebooks"
 
 # Developers and CI keep MNIST beside the project (never in git); lessons find it through this variable.
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
+
+# The folder where lessons save models and drawings (mnist_course.config.HOME_VARIABLE).
+COURSE_HOME_VARIABLE = "MNIST_COURSE_HOME"
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -75,6 +84,25 @@ def source_notebook(name: str) -> nbformat.NotebookNode:
     return jupytext.read(SOURCES / f"{name}.py", fmt="py:percent")
 
 
+@contextlib.contextmanager
+def fresh_course_home():
+    """Point ``MNIST_COURSE_HOME`` at a new empty folder while a lesson runs; remove it afterwards.
+
+    A lesson that needs the course CNN then trains its own, and one that saves a model or a drawing
+    leaves nothing behind for the next lesson or the next build.
+    """
+    previous = os.environ.get(COURSE_HOME_VARIABLE)
+    with tempfile.TemporaryDirectory(prefix="mnist-course-build-home-") as home:
+        os.environ[COURSE_HOME_VARIABLE] = home
+        try:
+            yield Path(home)
+        finally:
+            if previous is None:
+                os.environ.pop(COURSE_HOME_VARIABLE, None)
+            else:
+                os.environ[COURSE_HOME_VARIABLE] = previous
+
+
 def build(name: str, fast: bool, timeout: int) -> float:
     """Run one lesson and write its .ipynb. Returns the run time in seconds."""
     notebook = source_notebook(name)
@@ -91,7 +119,8 @@ def build(name: str, fast: bool, timeout: int) -> float:
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     started = time.perf_counter()
-    client.execute()
+    with fresh_course_home():
+        client.execute()
     seconds = time.perf_counter() - started
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -104,11 +133,12 @@ def build(name: str, fast: bool, timeout: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help="lesson names like 03_mlp (default: all)")
+    parser.add_argument("names", nargs="*",
+                        help="lessons like 03_mlp or notebooks/src/03_mlp.py (default: all)")
     parser.add_argument("--fast", action="store_true", help="run in fast mode (for trying things; never commit)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds one cell may take")
     args = parser.parse_args()
-    names = args.names or sorted(path.stem for path in SOURCES.glob("[0-9][0-9]_*.py"))
+    names = [Path(name).stem for name in args.names] or sorted(path.stem for path in SOURCES.glob("[0-9][0-9]_*.py"))
     for name in names:
         if not (SOURCES / f"{name}.py").is_file():
             print(f"no source notebooks/src/{name}.py", file=sys.stderr)

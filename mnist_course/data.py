@@ -282,7 +282,7 @@ def balanced_subset(images: np.ndarray, labels: np.ndarray, per_class: int, seed
     Raises:
         ValueError: a digit has fewer than ``per_class`` examples.
 
-    Introduced in notebooks/01_explore_mnist.ipynb.
+    Used by :func:`load_course_data`, which every lesson that trains calls (lesson 03 first).
     """
     labels = np.asarray(labels)
     rng = np.random.default_rng(seed)

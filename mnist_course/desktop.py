@@ -1,4 +1,4 @@
-"""The desktop drawing app (Tkinter) that ``mnist-course draw`` opens, seed 002's app made reusable.
+"""The desktop drawing app (Tkinter) that ``mnist-course draw`` opens: draw a digit with the mouse and read it.
 
 A 280x280 canvas, Predict, Undo, Clear and Save buttons, the predicted digit, a bar for each
 digit's probability and the 28x28 image the model saw. It uses the same preprocessing as the
@@ -29,7 +29,7 @@ class DrawingApp:
         report: optional file; each event (ready, prediction, saved) is appended as one JSON line,
             so scripts and tests can follow the app.
 
-    Introduced in notebooks/07_drawing_pad.ipynb.
+    Opened by ``mnist-course draw`` (lesson 07 shows the command).
     """
 
     def __init__(self, root, model, brush_size: int = 18, save_folder=None, report=None):

@@ -39,7 +39,7 @@ def show_digit(image, title=None, ax=None):
     Returns:
         The matplotlib ``Axes``.
 
-    Introduced in notebooks/01_explore_mnist.ipynb.
+    Introduced in notebooks/04_convolution_and_pooling.ipynb.
     """
     image = _as_image(image)
     if ax is None:
@@ -100,7 +100,7 @@ def _history_dict(history) -> dict:
 
 
 def plot_history(history, title=None):
-    """Learning curves: loss and accuracy per epoch, training against validation (as in seed 001).
+    """Learning curves: loss and accuracy per epoch, training against validation.
 
     Args:
         history: the ``History`` that ``training.train`` (or ``model.fit``) returns, or its ``.history`` dict.
@@ -312,7 +312,7 @@ def feature_maps(model, image, layer_index: int = 0) -> np.ndarray:
     Returns:
         ``(height, width, filters) float32`` output of that layer (before pooling).
 
-    Introduced in notebooks/05_cnn.ipynb.
+    Used by :func:`plot_feature_maps` (lesson 05).
     """
     import keras
 

@@ -30,7 +30,7 @@ def uploaded_files(value) -> list[tuple[str, bytes]]:
     gives a dict from file name to a dict with ``content`` (bytes) and ``metadata``. Colab's
     ``files.upload()`` gives a dict from name to bytes. All three are accepted.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by :func:`upload_image` (lesson 06).
     """
     if value is None:
         return []
@@ -52,7 +52,7 @@ def read_path(path) -> tuple[str, bytes]:
     Raises:
         mnist_course.handwriting.ImageReadError: missing path, a folder, or an empty file.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by :func:`upload_image` (lesson 06).
     """
     from mnist_course.handwriting import ImageReadError
 
@@ -77,7 +77,7 @@ def upload_button(on_upload: Callable[[str, bytes], None], description: str = "U
         An ipywidgets ``VBox`` with the button and an output area (display it, or make it the
         cell's last line).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by :func:`upload_image` (lesson 06).
     """
     import ipywidgets as widgets
 

@@ -29,7 +29,7 @@ PAD_NOTEBOOK = Path(__file__).resolve().parent / "pad.ipynb"
 #: Environment variable with the model file the served pad uses (``mnist-course serve --model``).
 PAD_MODEL_VARIABLE = "MNIST_COURSE_PAD_MODEL"
 
-#: Drawing coordinates: the canvas is 280x280, like the seed's Tkinter app.
+#: Drawing coordinates: the canvas is 280x280 (the desktop app uses the same).
 CANVAS_SIZE = 280
 
 #: Pixels a side of the drawing that goes to Python (4 times MNIST's 28).
@@ -341,7 +341,7 @@ def classroom_pad(model_path=None, size: int = 420) -> DrawingPad:
             ``training.load_or_train_cnn``).
         size: the pad's width on screen in pixels.
 
-    Introduced in notebooks/07_drawing_pad.ipynb.
+    Used by the page that ``mnist-course serve`` shows (``mnist_course/pad.ipynb``; lesson 07 shows the command).
     """
     config.import_keras_quietly()  # no TensorFlow start-up lines on the page or in the terminal
     from mnist_course import training

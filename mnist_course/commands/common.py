@@ -8,7 +8,7 @@ treated the same way everywhere:
 - ``--train-if-missing`` (``predict``, ``draw``, ``serve``): train the course CNN and save it where
   ``mnist-course train`` would, then go on.
 
-Introduced in notebooks/06_your_own_handwriting.ipynb.
+Lesson 06 shows ``mnist-course predict``; the README lists every command.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def resolve_model(path=None, train_if_missing: bool = False) -> Path:
     Raises:
         ModelNotFoundError: with one line to show the student.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by every command; lesson 06 shows ``mnist-course predict``.
     """
     from mnist_course import config
 
@@ -82,7 +82,7 @@ def load_model(path):
     Raises:
         CommandError: the file is not a Keras model (``could not load the model: ...``).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by every command; lesson 06 shows ``mnist-course predict``.
     """
     from mnist_course import config
 

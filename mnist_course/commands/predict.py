@@ -24,7 +24,7 @@ def describe_file(model, path) -> dict:
     Raises:
         HandwritingError: the file cannot be read or holds no ink.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Part of ``mnist-course predict`` (lesson 06 shows the command).
     """
     digits = split_digits(path)
     if len(digits) > 1:

@@ -10,7 +10,7 @@
 // model.get, model.set, model.save_changes, model.on/off("change:..."), model.send,
 // model.on/off("msg:custom").
 
-const CANVAS_SIZE = 280; // drawing coordinates, like the seed's 280x280 Tkinter canvas
+const CANVAS_SIZE = 280; // drawing coordinates, the same as the desktop app's 280x280 canvas
 const INK_SIZE = 112; // pixels a side sent to Python (4x MNIST's 28)
 
 function element(tag, className, parent) {

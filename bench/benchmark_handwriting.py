@@ -6,7 +6,15 @@ lighting gradients, shadows, blur, noise, JPEG and EXIF rotation; chalk on a boa
 never saw any of it. Each picture goes through the same path as a user's file: encoded to bytes,
 then read by ``handwriting.preprocess``.
 
+Real handwriting first: ``--real`` reads ``bench/real_digits`` (pictures from public repositories,
+see its README; tuned on the ``tune`` half, reported on the ``report`` half), compares the plain
+pipeline (``handwriting.simple_to_mnist``) with the full one, and with ``--ablation`` turns each
+clean-up step off in turn.
+
 Run (from the repository root; trains the course CNN first if there is none):
+
+    python bench/benchmark_handwriting.py --real                 # the report half, by kind and source
+    python bench/benchmark_handwriting.py --real --split tune --ablation
 
     python bench/benchmark_handwriting.py                       # full: 6 writers x 4 kinds x 10 digits x 5
     python bench/benchmark_handwriting.py --per-digit 1 --quick  # a quick look
@@ -33,10 +41,12 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from mnist_course import handwriting, samples  # noqa: E402
 
-FORMATS = {"canvas": ("PNG",), "scan": ("PNG", "JPEG", "WEBP", "BMP"), "photo": ("JPEG",), "chalk": ("JPEG",)}
+FORMATS = {"canvas": ("PNG",), "scan": ("PNG", "JPEG", "WEBP", "BMP"), "photo": ("JPEG",), "chalk": ("JPEG",),
+           "tight": ("PNG", "JPEG"), "lowres": ("PNG", "JPEG")}
 
 
 def naive(data: bytes) -> np.ndarray:
@@ -160,16 +170,69 @@ def accuracy(model, per_digit: int, seed: int, kinds, show_failures: int = 0) ->
     return report
 
 
+def real(model, split: str, ablation: bool) -> dict:
+    """Accuracy on real handwriting (one half of bench/real_digits), by kind and by source."""
+    from dataclasses import replace
+
+    import real_handwriting
+
+    from mnist_course import calibration
+    from mnist_course.models import predict_proba
+
+    rows = real_handwriting.load_rows(split)
+    labels = np.array([row.label for row in rows])
+    pipelines = {"course preprocessing": handwriting.to_mnist, "plain pipeline": handwriting.simple_to_mnist}
+    if ablation:
+        for step in ("lighting", "lines", "specks", "stroke"):
+            cleanup = replace(handwriting.FULL_CLEANUP, **{step: False})
+            pipelines[f"without {step}"] = lambda path, cleanup=cleanup: handwriting.to_mnist(path, cleanup=cleanup)
+    report = {"split": split, "count": len(rows), "machine": machine_load(), "pipelines": {}}
+    for name, pipeline in pipelines.items():
+        images, errors = real_handwriting.prepare(rows, pipeline)
+        probabilities = predict_proba(model, images)
+        table = real_handwriting.accuracy_table(rows, probabilities.argmax(axis=1))
+        entry = {key: {"accuracy": real_handwriting.percent(pair), "count": pair[1]} for key, pair in table.items()}
+        entry["refused"] = [f"{row.path.name}: {error}" for row, error in zip(rows, errors) if error]
+        if name == "course preprocessing":
+            confidence = probabilities.max(axis=1)
+            correct = probabilities.argmax(axis=1) == labels
+            sure = confidence >= calibration.UNSURE_BELOW
+            entry["unsure_threshold"] = {
+                "threshold": calibration.UNSURE_BELOW,
+                "sure_share": round(100 * float(sure.mean()), 1),
+                "accuracy_when_sure": round(100 * float(correct[sure].mean()), 1) if sure.any() else None,
+                "accuracy_when_unsure": round(100 * float(correct[~sure].mean()), 1) if (~sure).any() else None,
+            }
+            entry["wrong"] = [f"{row.path.relative_to(real_handwriting.FOLDER)}: {row.label} read as {guess}"
+                              for row, guess in zip(rows, probabilities.argmax(axis=1)) if guess != row.label]
+        report["pipelines"][name] = entry
+        print(f"{name:22} {entry['all']['accuracy']:5.1f}%  " + "  ".join(
+            f"{key.split(' ', 1)[1]} {value['accuracy']}% ({value['count']})"
+            for key, value in entry.items() if key.startswith("kind ")), flush=True)
+    best = report["pipelines"]["course preprocessing"]
+    print(json.dumps({key: value for key, value in best.items() if key.startswith(("source", "ink"))}, indent=1))
+    print(json.dumps({"unsure_threshold": best["unsure_threshold"], "refused": best["refused"], "wrong": best["wrong"]}, indent=1))
+    return report
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=None, help="a .keras file (default: the course CNN, trained if missing)")
     parser.add_argument("--per-digit", type=int, default=5, help="pictures per digit, writer and kind")
     parser.add_argument("--seed", type=int, default=2026, help="2026: the held-out test set; 1: development")
-    parser.add_argument("--kinds", default="canvas,scan,photo,chalk")
+    parser.add_argument("--kinds", default="canvas,scan,photo,chalk,tight,lowres")
+    parser.add_argument("--real", action="store_true", help="measure on the real handwriting in bench/real_digits")
+    parser.add_argument("--split", default="report", choices=("tune", "report", "all"), help="with --real")
+    parser.add_argument("--ablation", action="store_true", help="with --real: turn each clean-up step off in turn")
     parser.add_argument("--timing-only", action="store_true")
     parser.add_argument("--show-failures", type=int, default=0, help="save a picture of this many mistakes")
     parser.add_argument("--out", default=None, help="also write the report as JSON here")
     args = parser.parse_args(argv)
+    if args.real:
+        report = real(load_model(args.model), args.split, args.ablation)
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=1))
+        return 0
     report = {"timing": time_12mp()}
     print(json.dumps(report["timing"]), flush=True)
     if not args.timing_only:

@@ -26,12 +26,14 @@ class Recipe:
 
     ``peak_learning_rate`` set: one-cycle schedule (warm-up, then cosine decay to almost zero).
     ``peak_learning_rate`` None: the optimizer's own constant learning rate.
+    ``augment`` True: every epoch sees the digits tilted, slanted, resized, moved and with another pen.
     """
 
     epochs: int
     batch_size: int = 128
     peak_learning_rate: float | None = None
     label_smoothing: float = 0.0
+    augment: bool = False  # train on digits changed like people's own (``mnist_course.augment``)
 
 
 # ---------------------------------------------------------------------------
@@ -228,12 +230,14 @@ def fast_dtype_policy() -> str:
 
 
 def cnn(dtype_policy: str | None = None) -> keras.Model:
-    """The course CNN: small, fast on a laptop CPU, and more accurate than every seed model.
+    """The course CNN: small, fast on a laptop CPU, and more accurate than every other model in the course.
 
     A CPU spends its time on convolutions over large images. So the first convolution has few, wide
     (5x5) filters, and the image is pooled to half its size straight away; the second convolution
     then works on a quarter of the pixels. Batches of 256, a high one-cycle learning rate and label
-    smoothing (see ``RECIPES["cnn"]``) let it learn in 3 epochs: about 99.35% on the test set.
+    smoothing (see ``RECIPES["cnn"]``) let it learn in 4 epochs, on digits tilted, slanted, resized,
+    moved and redrawn with another pen each epoch (``mnist_course.augment``), so it also reads people's
+    own handwriting: about 99.4% on the test set.
 
     Args:
         dtype_policy: ``"float32"`` or ``"mixed_bfloat16"``; None picks the faster one for this
@@ -286,7 +290,7 @@ RECIPES = {
     "cnn_simple": Recipe(epochs=5),
     "cnn_three_conv": Recipe(epochs=5),
     "cnn_dropout": Recipe(epochs=12),
-    "cnn": Recipe(epochs=3, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1),
+    "cnn": Recipe(epochs=4, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1, augment=True),
 }
 
 #: One line about each model, for ``mnist-course train --list`` and the lessons' tables.

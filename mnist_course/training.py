@@ -16,7 +16,8 @@ import numpy as np
 
 import keras
 
-from mnist_course import config, data, models
+from mnist_course import calibration, config, data, models  # calibration: loads calibrated models
+from mnist_course.augment import augmenter
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -79,14 +80,25 @@ def one_cycle_schedule(peak: float, total_steps: int, warmup_fraction: float = 0
     )
 
 
-def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed):
-    """Batches of ``(images, one-hot labels)`` for ``fit``, kept in memory as float32 tensors."""
+def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed, augment_batch=None):
+    """Batches of ``(images, one-hot labels)`` for ``fit``, kept in memory as float32 tensors.
+
+    ``augment_batch`` (a function of a ``(n, 28, 28, 1)`` batch) changes every batch anew, each epoch.
+    """
     import tensorflow as tf
 
     dataset = tf.data.Dataset.from_tensor_slices((inputs, targets))
     if shuffle:
         dataset = dataset.shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    dataset = dataset.batch(batch_size)
+    if augment_batch is not None:
+        shape = (-1, 28, 28, 1)
+
+        def change(images, labels):  # the augmentation works on image batches; keep the model's shape
+            return tf.reshape(augment_batch(tf.reshape(images, shape)), tf.shape(images)), labels
+
+        dataset = dataset.map(change, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
 
 
 def _prepare_labels(labels) -> np.ndarray:
@@ -113,6 +125,7 @@ def train(
     seed: int | None = None,
     verbose: bool = True,
     callbacks=(),
+    augment="recipe",
 ):
     """Train a model with the habits of seed 004: keep the best checkpoint, stop early, print little.
 
@@ -135,6 +148,8 @@ def train(
             run, also call ``config.set_seed`` before building the model: its first weights are random.
         verbose: print one line per epoch.
         callbacks: more Keras callbacks of your own.
+        augment: True to change the training digits like people's own handwriting, each epoch
+            (``mnist_course.augment``), False not to, or "recipe" to follow the model's recipe.
 
     Returns:
         The Keras ``History``; ``history.history`` has ``loss``, ``accuracy``, ``val_loss``,
@@ -148,6 +163,8 @@ def train(
     batch_size = recipe.batch_size if batch_size is None else int(batch_size)
     if peak_learning_rate == "recipe":
         peak_learning_rate = recipe.peak_learning_rate
+    if augment == "recipe":
+        augment = recipe.augment
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if seed is not None:
@@ -190,7 +207,8 @@ def train(
             )
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
         history = model.fit(
-            _dataset(inputs, targets, batch_size, shuffle=True, seed=seed),
+            _dataset(inputs, targets, batch_size, shuffle=True, seed=seed,
+                     augment_batch=augmenter() if augment else None),
             epochs=epochs,
             validation_data=None if validation is None else _dataset(*validation, 1024, shuffle=False, seed=None),
             callbacks=callbacks,
@@ -203,6 +221,30 @@ def train(
                 model.load_weights(str(best_path))
     history.history["seconds"] = list(progress.seconds)
     return history
+
+
+def train_calibrated(name: str, images, labels, validation_split: float = 0.1, **options):
+    """Build a model by name, train it, and calibrate its confidence on the held-out validation part.
+
+    The last ``validation_split`` of the images watch the training (best checkpoint, early stop) and
+    then set the temperature (``calibration.calibrate``); the test set is never used.
+
+    Args:
+        name: one of ``models.MODEL_NAMES``.
+        images: ``(n, 28, 28)`` float32 in [0, 1]; labels: ``(n,)`` digits.
+        options: passed to :func:`train` (``epochs``, ``batch_size``, ``seed``, ``verbose``, ...).
+
+    Returns:
+        ``(model, history)``: the calibrated model (its last layer is a ``calibration.Temperature``).
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    images, labels = np.asarray(images), np.asarray(labels)
+    held_out = max(1, int(round(len(images) * validation_split)))
+    model = models.build(name)
+    history = train(model, images[:-held_out], labels[:-held_out],
+                    validation_data=(images[-held_out:], labels[-held_out:]), **options)
+    return calibration.calibrate(model, images[-held_out:], labels[-held_out:]), history
 
 
 # ---------------------------------------------------------------------------
@@ -327,9 +369,9 @@ def load_or_train_cnn(path=None, verbose: bool = True):
     if verbose:
         print(f"No saved model at {config.display_path(path)}: training the course CNN (it takes well under a minute).")
     (train_images, train_labels), _ = data.load_course_data(train_per_class=config.pick(full=None, fast=300))
-    model = models.build("cnn")
-    train(
-        model,
+    config.set_seed(42)
+    model, _ = train_calibrated(
+        "cnn",
         data.scale(train_images),
         train_labels,
         epochs=config.pick(full=None, fast=3),

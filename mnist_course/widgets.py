@@ -19,7 +19,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from mnist_course import config
+from mnist_course import calibration, config
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -63,12 +63,19 @@ class Reading:
         return self.image is None
 
     def describe(self) -> str:
-        """One line for people: ``"7 (98.2% sure)"``, or what to do instead."""
+        """One line for people: ``"7 (98.2% sure)"``, ``"not sure: 7 or 1?"``, or what to do instead."""
         if self.blank:
             return BLANK_MESSAGE
         if self.prediction is None:
             return "no model attached"
+        if self.unsure:
+            return calibration.answer(self.probabilities)
         return f"{self.prediction} ({100 * self.probabilities[self.prediction]:.1f}% sure)"
+
+    @property
+    def unsure(self) -> bool:
+        """True when the model's confidence is below ``calibration.UNSURE_BELOW``."""
+        return self.probabilities is not None and float(np.max(self.probabilities)) < calibration.UNSURE_BELOW
 
 
 def pad_ink_image(strokes, brush_size: float = 18, canvas_size: int = CANVAS_SIZE, out_size: int = INK_SIZE):
@@ -242,6 +249,11 @@ class DrawingPad(anywidget.AnyWidget):
         self.model = model
         self.on_msg(self._on_message)
 
+    def __repr__(self) -> str:
+        # What a notebook shows where the live pad cannot appear (a saved file on GitHub): no memory address.
+        model = getattr(self._model, "name", None) if self._model is not None else None
+        return f"DrawingPad(model={model!r}, size={self.size}, brush_size={self.brush_size})"
+
     @property
     def model(self):
         """The Keras model that reads the drawings (set it at any time; None removes it)."""
@@ -290,7 +302,7 @@ class DrawingPad(anywidget.AnyWidget):
                 else:
                     self.probabilities = [round(float(p), 4) for p in reading.probabilities]
                     self.prediction = reading.prediction
-                    self.message = ""
+                    self.message = reading.describe() if reading.unsure else ""
             self.python_ms = round(1000 * reading.seconds, 2)
             self.result_id = self.result_id + 1 if result_id is None else max(int(result_id), self.result_id + 1)
         return reading

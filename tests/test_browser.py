@@ -3,7 +3,8 @@
 The test starts the server itself on 127.0.0.1 with a small trained model, draws a digit with
 real pointer events and checks that Python received the drawing and the page shows the answer.
 It measures stroke end -> probabilities shown (in the page, with performance.now()) and keeps a
-screenshot and the timings in artifacts/ (git-ignored).
+screenshot and the timings in artifacts/ (git-ignored). With MNIST_COURSE_UPDATE_ASSETS=1 it also
+writes the screenshot of the pad after one stroke to assets/drawing_pad.png, the picture lesson 07 shows.
 
 Needs: `apt-get install chromium` (never a downloaded browser), the `playwright` and `voila`
 Python packages. Skips without them locally; fails without them when CI=true.
@@ -30,6 +31,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# MNIST_COURSE_UPDATE_ASSETS=1 refreshes the screenshot that lesson 07 shows above the live pad.
+UPDATE_ASSETS = os.environ.get("MNIST_COURSE_UPDATE_ASSETS", "").lower() in {"1", "true", "yes"}
+PAD_ASSET = REPO / "assets" / "drawing_pad.png"
 LATENCY_STROKES = 12
 
 
@@ -178,6 +182,8 @@ def test_drawing_reaches_python_and_the_page_shows_the_digit(page, pad_server, t
     assert int(np.argmax(widths)) == int(shown)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "drawing_pad.png"))
+    if UPDATE_ASSETS:  # only the pad, for lesson 07
+        pad.screenshot(path=str(PAD_ASSET), animations="disabled")
 
     # "Save" with a label: Python writes the drawing it received into the student's folder.
     page.select_option(".mnist-pad-label", "7")

@@ -4,6 +4,7 @@ nbval (pytest --nbval-lax) runs the notebooks themselves; these tests check the 
 """
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -117,3 +118,90 @@ def test_colab_metadata_is_present(path):
     assert first["cell_type"] == "markdown"
     badges = COLAB_BADGE.findall("".join(first["source"]))
     assert badges == [COLAB_URL.format(name=path.name)], "one Colab badge that opens this very notebook"
+
+
+# A percentage in a lesson's text ("about 98.7%") and in its outputs ("98.69%").
+PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.(\d+))?)\s?%")
+# A sentence that quotes a number from elsewhere says so: "99.09% (reference: the README's benchmark table)".
+REFERENCE_MARKER = "(reference"
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(*`\[])")
+
+
+def _output_text(notebook) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                parts.append(output.text)
+            elif "data" in output:
+                parts.append(output.data.get("text/plain", ""))
+    return ANSI_CODES.sub("", "\n".join(parts))
+
+
+def _prose_sentences(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for paragraph in re.split(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.)\s)", cell.source):
+            text = re.sub(r"`[^`]*`", "`code`", " ".join(paragraph.split()))  # no numbers inside code
+            yield from SENTENCE_END.split(text)
+
+
+def prose_numbers_without_an_output(notebook) -> list[str]:
+    """Percentages in the text that no output of the notebook prints (to the text's precision)."""
+    printed = [(float(value), len(decimals or "")) for value, decimals in PERCENT.findall(_output_text(notebook))]
+    missing = []
+    for sentence in _prose_sentences(notebook):
+        if REFERENCE_MARKER in sentence:
+            continue
+        for value, decimals in PERCENT.findall(sentence):
+            digits = len(decimals or "")
+            wanted = float(value)
+            if not any(abs(shown - wanted) <= 0.5 * 10 ** -min(digits, shown_digits) + 1e-9
+                       for shown, shown_digits in printed):
+                missing.append(f"{value}% in: {sentence[:140]!r}")
+    return missing
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_text_quotes_only_numbers_its_outputs_print(path):
+    """Text says what the outputs show: each percentage in the prose is printed by a cell of the lesson.
+
+    A number quoted from elsewhere is marked in its sentence: "... 99.09% (reference: README benchmark)".
+    """
+    missing = prose_numbers_without_an_output(nbformat.read(path, as_version=4))
+    assert not missing, "numbers in the text that no cell prints:\n" + "\n".join(missing)
+
+
+def test_the_number_check_finds_drift():
+    cells = [
+        nbformat.v4.new_markdown_cell("It reads about 97% of the digits. The README says 99.1% (reference: README)."),
+        nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("stream", text="test accuracy: 96.60%\n")]),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    assert prose_numbers_without_an_output(notebook) == []  # 96.60% is about 97%
+    notebook.cells[1].outputs[0].text = "test accuracy: 96.40%\n"
+    assert prose_numbers_without_an_output(notebook) == ["97% in: 'It reads about 97% of the digits.'"]
+
+
+# Folders of the computer that built the notebooks (/root/..., /work/..., /home/name/..., /tmp/...).
+BUILD_MACHINE_FOLDER = re.compile(r"(?<![\w~$.])/(?:root|work|home|tmp|Users)/")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_outputs_show_no_folder_of_the_build_machine(path):
+    """Paths in outputs are printed with config.display_path: ~/..., $MNIST_COURSE_HOME/..., never /root/..."""
+    text = _output_text(nbformat.read(path, as_version=4))
+    found = sorted({line.strip() for line in text.splitlines() if BUILD_MACHINE_FOLDER.search(line)})
+    assert not found, "outputs show the build machine's folders:\n" + "\n".join(found)
+
+
+def test_each_build_gets_its_own_empty_course_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("MNIST_COURSE_HOME", str(tmp_path))
+    with build_notebooks.fresh_course_home() as home:
+        assert os.environ["MNIST_COURSE_HOME"] == str(home) != str(tmp_path)
+        assert home.is_dir() and not any(home.iterdir())
+        (home / "models").mkdir()
+    assert not home.exists()
+    assert os.environ["MNIST_COURSE_HOME"] == str(tmp_path)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mnist_course import cli, samples
+from mnist_course import calibration, cli, samples
 
 
 def seven_png(path):
@@ -66,7 +66,9 @@ def test_json_lines(tmp_path, capsys, trained_model_path):
     records = [json.loads(line) for line in out.splitlines()]
     assert [record["file"] for record in records] == [str(first), str(second)]
     for record in records:
-        assert set(record) == {"file", "digit", "confidence", "top3"}
+        assert set(record) == {"file", "digit", "confidence", "answer", "sure", "top3"}
+        assert record["sure"] == (record["confidence"] >= calibration.UNSURE_BELOW)
+        assert record["answer"].startswith(f"{record['digit']} (" if record["sure"] else f"not sure: {record['digit']} or ")
         assert 0 <= record["digit"] <= 9 and 0 <= record["confidence"] <= 1
         assert [item["digit"] for item in record["top3"]][0] == record["digit"]
         assert len(record["top3"]) == 3

@@ -11,12 +11,16 @@ import sys
 import numpy as np
 
 from mnist_course.commands.common import CommandError, fail, load_model, resolve_model
+from mnist_course import calibration
 from mnist_course.handwriting import HandwritingError, preprocess, split_digits, top_k
 from mnist_course.models import predict_proba as _predict
 
 
 def describe_file(model, path) -> dict:
-    """Read one image file and predict: ``{"file", "digit", "confidence", "top3"}`` (+ ``"number"``).
+    """Read one image file and predict: ``{"file", "digit", "confidence", "answer", "sure", "top3"}``.
+
+    ``answer`` is what people read: ``"7 (98%)"``, or ``"not sure: 7 or 1?"`` below
+    ``calibration.UNSURE_BELOW``; ``sure`` says which.
 
     A picture with several digits side by side also gets ``"number"`` (``"2026"``) and ``"digits"``.
     The single-digit fields then describe the largest digit.
@@ -47,6 +51,8 @@ def _record(path, probabilities) -> dict:
     record.update(
         digit=ranked[0][0],
         confidence=round(ranked[0][1], 4),
+        answer=calibration.answer(probabilities),
+        sure=bool(ranked[0][1] >= calibration.UNSURE_BELOW),
         top3=[{"digit": digit, "confidence": round(value, 4)} for digit, value in ranked],
     )
     return record
@@ -82,7 +88,7 @@ def run(args) -> int:
             print(json.dumps(record), flush=True)
         else:
             others = ", ".join(f"{item['digit']} {item['confidence']:.0%}" for item in record["top3"])
-            line = f"{path}: {record['digit']} ({record['confidence']:.0%}; top 3: {others})"
+            line = f"{path}: {record['answer']} (top 3: {others})"
             if "number" in record:
                 line = f"{path}: number {record['number']} (largest digit {record['digit']}, {record['confidence']:.0%})"
             print(line, flush=True)

@@ -36,7 +36,7 @@ def run(args) -> int:
 
     Introduced in notebooks/05_cnn.ipynb.
     """
-    from mnist_course import config, data, models, training
+    from mnist_course import calibration, config, data, models, training
 
     if getattr(args, "list", False):
         for name in models.MODEL_NAMES:
@@ -60,12 +60,15 @@ def run(args) -> int:
         return fail("train", str(error))
     print(f"Training {args.model} ({models.DESCRIPTIONS[args.model]}) on {len(train_images)} images")
     config.set_seed(args.seed)
-    model = models.build(args.model)
     started = time.perf_counter()
-    training.train(model, data.scale(train_images), train_labels, epochs=args.epochs, seed=args.seed)
+    model, _ = training.train_calibrated(args.model, data.scale(train_images), train_labels,
+                                         epochs=args.epochs, seed=args.seed)
     seconds = time.perf_counter() - started
     result = training.evaluate(model, data.scale(test_images), test_labels)
     training.save_model(model, out)
+    error = calibration.expected_calibration_error(result["probabilities"], test_labels)
     print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
+    print(f"Confidence calibrated (temperature {calibration.temperature_of(model):.2f}): "
+          f"calibration error {100 * error:.2f}% on the test images")
     print(f"Saved to {out}")
     return 0

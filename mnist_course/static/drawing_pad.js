@@ -293,7 +293,8 @@ function render({ model, el }) {
       return;
     }
     predictionDigit.textContent = String(prediction);
-    predictionText.textContent = (100 * probabilities[prediction]).toFixed(1) + "% sure";
+    // Python sends a message ("not sure: 7 or 1?") when the model hesitates.
+    predictionText.textContent = model.get("message") || (100 * probabilities[prediction]).toFixed(1) + "% sure";
     root.dataset.prediction = String(prediction);
     probabilities.forEach((probability, digit) => {
       const bar = barRows[digit];

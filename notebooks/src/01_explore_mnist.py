@@ -46,10 +46,15 @@ print("Fast mode:", FAST)
 #
 # The data comes in two parts. We **train** a model on the first part. We **test** it on the second part,
 # which the model never sees during training. That tells us how well it works on new handwriting.
+#
+# The cell also prints where the file was found. `config.display_path` writes it the way you would type it:
+# `~/.keras/datasets/mnist.npz` for the Keras download, or `$MNIST_COURSE_DATA` when that variable names
+# the file (the build of this page used that).
 
 # %%
 (train_images, train_labels), (test_images, test_labels) = data.load_mnist()
-print("Loaded from:", data.locate_mnist() or "the Keras download")
+found = data.locate_mnist()
+print("Loaded from:", config.display_path(found) if found else "the Keras download")
 
 # %% [markdown]
 # ## Shapes and types

@@ -91,9 +91,9 @@ print(f"scaled pixels 0-1: test accuracy {scaled_accuracy:.1%}")
 
 # %% [markdown]
 # With raw pixels the sums inside the network are about 255 times too big. The first training steps are so
-# large that the network breaks, and it ends no better than guessing (about 11%; guessing gives 10%).
-# In the full run the scaled network reaches about 93% after one epoch. Same model, same data, same
-# random start: only the scale changed.
+# large that the network breaks, and it ends no better than guessing (about 11%; a blind guess is right
+# one time in ten). In the full run the scaled network reaches about 93% after one epoch. Same model, same
+# data, same random start: only the scale changed.
 
 # %% [markdown]
 # ## Step 2: flatten each picture into one row
@@ -206,10 +206,22 @@ print("sparse (plain digits):  ", np.round(np.asarray(sparse_loss), 4))
 # The three rows match. A sure and right answer (0.90) costs little; an unsure answer (0.40) costs more.
 # Training makes this number small.
 #
-# Which one should you use? They train the same model. Sparse labels save memory (one number instead of ten),
-# so later lessons use `sparse_categorical_crossentropy`. One-hot labels are what you need when a label is
-# not one single class, for example when you smooth labels. It is good to know both, because you will meet
-# both in other code.
+# Which one should you use? They train the same model. Sparse labels save memory (one number instead of ten).
+# One-hot labels are what you need when a label is not one single class, for example when you **smooth**
+# labels: the course CNN of lesson 05 gives a tenth of the target to all ten digits equally, so the right
+# digit gets a little less than 1 and every other digit a little more than 0. This is what the target of a
+# 3 looks like then:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+label_smoothing = 0.1  # the course CNN's setting (lesson 05)
+smoothed_three = data.one_hot([3])[0] * (1 - label_smoothing) + label_smoothing / 10
+print("one-hot 3: ", data.one_hot([3])[0].round(2))
+print("smoothed 3:", smoothed_three.round(2))
+
+# %% [markdown]
+# A plain digit cannot say this, so the later lessons use one-hot labels (`data.one_hot`) with
+# `categorical_crossentropy`. It is good to know both, because you will meet both in other code.
 #
 # ## What we learned
 #

@@ -18,6 +18,8 @@
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
 IS_COLAB = "google.colab" in sys.modules
@@ -57,7 +59,7 @@ print("training images:", train_images.shape, " test images:", test_images.shape
 # %% [markdown]
 # ## A first dense network
 #
-# A **dense** layer connects every input to every unit. Our first network (from the seed notebook 001) has:
+# A **dense** layer connects every input to every unit. Our first network has:
 #
 # 1. `Flatten`: the 28 × 28 image becomes one row of 784 numbers (lesson 02);
 # 2. `Dense(128, relu)`: 128 units, each a weighted sum of all 784 pixels, followed by ReLU (negative → 0);
@@ -89,7 +91,7 @@ print("total:       ", first_model.count_params())
 # ## Training
 #
 # `model.fit` shows the network the training images again and again. One pass over all of them is an
-# **epoch**. The labels are one-hot (lesson 02). We keep 10% of the training images aside as a
+# **epoch**. The labels are one-hot (lesson 02). We keep a tenth of the training images aside as a
 # **validation** set: the network does not learn from them, so they tell us how it does on new images.
 
 # %%
@@ -123,28 +125,72 @@ print(f"test accuracy: {first_result['accuracy']:.2%}")
 # In the full run this is about 97%: a simple network reads 97 of 100 digits correctly.
 
 # %% [markdown]
-# ## A training helper
+# ## Checkpoint and early stopping
 #
-# From now on we train with `training.train`. It does the same `fit`, with three good habits from the seed
-# notebook 004, using two Keras **callbacks** (functions that Keras calls after each epoch):
+# How many epochs are enough? Too few, and the network has not learned all it can. Too many, and it starts
+# to learn the training images by heart (**over-fitting**): the training loss still goes down, but the
+# validation loss goes up again. Two Keras **callbacks** (functions that Keras calls after each epoch)
+# handle this for us:
 #
-# - `ModelCheckpoint(monitor="val_loss", save_best_only=True)`: save the weights each time the validation
-#   loss is the best so far; at the end, the helper puts the **best** weights back into the model;
+# - `ModelCheckpoint(monitor="val_loss", save_best_only=True)`: save the weights to a file each time the
+#   validation loss is the best so far. After training, we load that file: we keep the **best** epoch, not
+#   the last one;
 # - `EarlyStopping(monitor="val_loss", patience=3)`: stop when the validation loss has not improved for
-#   3 epochs: more training would only learn the training images by heart (**over-fitting**);
-# - one short line per epoch, and a `seed` so that a run can be repeated.
+#   3 epochs.
 #
-# It takes the digit labels directly (it one-hot encodes them itself) and returns the same history.
-
-# %% [markdown]
-# ## A deeper network: RMSprop or Adam?
-#
-# Seed 003 uses a deeper network, 512-256-128-64 units, and the **RMSprop** optimizer. The optimizer is
-# the rule that changes the weights after each batch. We train the same network twice: once with
-# RMSprop, once with **Adam**, and compare the validation accuracy.
+# We try them on a wider network, `models.mlp_512`: 512 units and **dropout**. During training, dropout
+# switches off a random fifth of the units at each step, so that the network cannot rely on any single
+# unit. We give it many epochs and let early stopping decide when to stop.
 
 # %%
-deep_rmsprop = models.mlp_deep()  # compiled with RMSprop, like seed 003
+keras.utils.set_random_seed(1)  # the same random start in every run
+wide_model = models.mlp_512()
+best_weights_file = Path(tempfile.mkdtemp()) / "best.weights.h5"  # only needed while this lesson runs
+max_epochs = config.pick(full=30, fast=3)
+wide_history = wide_model.fit(
+    train_images,
+    data.one_hot(train_labels),
+    epochs=max_epochs,
+    batch_size=128,
+    validation_split=0.1,
+    verbose=0,
+    callbacks=[
+        keras.callbacks.ModelCheckpoint(best_weights_file, monitor="val_loss", save_best_only=True,
+                                        save_weights_only=True),
+        keras.callbacks.EarlyStopping(monitor="val_loss", patience=3),
+        training.EpochLine(max_epochs),
+    ],
+)
+wide_model.load_weights(best_weights_file)  # back to the best epoch
+validation_losses = wide_history.history["val_loss"]
+print(f"ran {len(validation_losses)} of {max_epochs} epochs; best validation loss at epoch "
+      f"{np.argmin(validation_losses) + 1}; the model now holds that epoch's weights")
+
+# %%
+plots.plot_history(wide_history, title="Dense(512) with dropout")
+plt.show()
+
+# %% [markdown]
+# Look at the loss curves: the training loss keeps going down, but the validation loss stops improving.
+# That is the moment to stop. The line above says when early stopping ended the run, and which epoch's
+# weights we kept.
+
+# %% [markdown]
+# ## A training helper
+#
+# From now on we train with `training.train`. It runs the same `fit` with the same two callbacks and the
+# same one line per epoch, loads the best weights at the end, and does three small jobs more: it one-hot
+# encodes the digit labels itself, it takes a `seed` so that a run can be repeated, and it can follow a
+# learning-rate schedule (see the last network below). It returns the same history.
+#
+# ## A deeper network: RMSprop or Adam?
+#
+# A deeper network has four hidden layers, 512-256-128-64 units, and is trained with the **RMSprop**
+# optimizer. The optimizer is the rule that changes the weights after each batch. We train the same
+# network twice: once with RMSprop, once with **Adam**, and compare the validation accuracy.
+
+# %%
+deep_rmsprop = models.mlp_deep()  # compiled with RMSprop
 print(f"parameters: {deep_rmsprop.count_params():,}")
 rmsprop_history = training.train(deep_rmsprop, train_images, train_labels,
                                  epochs=config.pick(full=6, fast=2), patience=6, seed=1)
@@ -166,35 +212,12 @@ plt.show()
 # the data.
 
 # %% [markdown]
-# ## Checkpoint and early stopping in action
-#
-# Seed 004's dense network has 512 units and **dropout**: during training it switches off a random 20% of
-# the units at each step, so that the network cannot rely on any single unit. We give it many epochs and
-# let early stopping decide when to stop.
-
-# %%
-wide_model = models.mlp_512()
-wide_history = training.train(wide_model, train_images, train_labels,
-                              epochs=config.pick(full=30, fast=3), patience=3, seed=1)
-validation_losses = wide_history.history["val_loss"]
-print(f"ran {len(validation_losses)} epochs; best validation loss at epoch {np.argmin(validation_losses) + 1};"
-      " the model now holds that epoch's weights")
-
-# %%
-plots.plot_history(wide_history, title="Dense(512) with dropout")
-plt.show()
-
-# %% [markdown]
-# Look at the loss curves: the training loss keeps going down, but the validation loss stops improving.
-# That is the moment to stop. In the full run it stops after about 10-15 epochs at about 98.2-98.3%.
-
-# %% [markdown]
 # ## The course's best dense network
 #
-# Yann LeCun's table of results lists a dense network with 800 hidden units at 98.4%. Our best dense
-# network, `models.mlp`, has two layers of 800 units with dropout. It also uses a **one-cycle learning
-# rate**: the step size grows for the first 20% of training, then slowly falls to almost zero. Big steps
-# learn fast; small steps at the end settle the weights.
+# Yann LeCun's table of results lists a dense network with 800 hidden units at 98.4% (reference: the MNIST
+# page, yann.lecun.com/exdb/mnist). Our best dense network, `models.mlp`, has two layers of 800 units with
+# dropout. It also uses a **one-cycle learning rate**: the step size grows for the first fifth of training,
+# then slowly falls to almost zero. Big steps learn fast; small steps at the end settle the weights.
 
 # %%
 best_mlp = models.mlp()
@@ -224,15 +247,37 @@ for name, (model, result) in results.items():
 # ## Where does it go wrong?
 #
 # The accuracy is one number. To see *which* digits are hard, we count for each true digit (row) how often
-# the network chose each digit (column): the **confusion matrix**. Numbers off the diagonal are mistakes.
+# the network chose each digit (column): the **confusion matrix**. It takes a few lines: start with a
+# 10 × 10 table of zeros and add 1 in row *true digit*, column *predicted digit* for every test image.
 
 # %%
 best_result = results["800-800 + dropout"][1]
-plots.plot_confusion_matrix(test_labels, best_result["predicted"], title="800-800 network: confusion matrix")
+predicted_digits = best_result["predicted"]  # the digit with the highest probability, for each test image
+confusion = np.zeros((10, 10), dtype=int)
+for true_digit, predicted_digit in zip(test_labels, predicted_digits):
+    confusion[true_digit, predicted_digit] += 1
+print(confusion)
+
+# %% [markdown]
+# The right answers are on the diagonal, the mistakes everywhere else. Two checks: the diagonal divided by
+# the number of images is the accuracy, and `training.confusion_matrix` (which `plots.plot_confusion_matrix`
+# draws) counts the same table.
+
+# %%
+print(f"diagonal / all images: {np.trace(confusion) / confusion.sum():.2%}")
+print("same as training.confusion_matrix:",
+      np.array_equal(confusion, training.confusion_matrix(test_labels, predicted_digits)))
+
+# %% [markdown]
+# From now on we let `plots.plot_confusion_matrix` count and draw. It colours only the mistakes, so that
+# the few large ones stand out.
+
+# %%
+plots.plot_confusion_matrix(test_labels, predicted_digits, title="800-800 network: confusion matrix")
 plt.show()
 
 # %%
-plots.plot_per_class_accuracy(test_labels, best_result["predicted"])
+plots.plot_per_class_accuracy(test_labels, predicted_digits)
 plt.show()
 
 # %% [markdown]
@@ -254,7 +299,9 @@ plt.show()
 # - A dense network flattens the image and connects every pixel to every unit; `Dense(128)` has 101,770
 #   parameters and reads about 97% of the test digits after 5 epochs.
 # - `fit` trains for some epochs; a validation set shows when the network starts to over-fit.
-# - A checkpoint keeps the best weights and early stopping ends training in time (`training.train`).
+# - A checkpoint (`ModelCheckpoint`) keeps the best weights and `EarlyStopping` ends training in time;
+#   `training.train` does both for us from now on.
+# - The confusion matrix counts each (true digit, predicted digit) pair; its diagonal holds the right answers.
 # - Adam and RMSprop give similar results; dropout and a one-cycle learning rate help more.
 # - The best dense network reaches about 98.7%; the confusion matrix and the gallery show its mistakes.
 #

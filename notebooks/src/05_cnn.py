@@ -61,8 +61,8 @@ print("with a channel axis:", data.add_channel(train_images).shape)
 # %% [markdown]
 # ## Four CNNs
 #
-# Three CNNs come from the seed notebooks, and one is the course's own. Here is the first one (seed 000):
-# one convolution with 32 masks of 3 × 3, one max pooling, then a dense layer as in lesson 03.
+# Three are CNNs that you meet in many MNIST tutorials, and one is the course's own. Here is the simplest
+# one: one convolution with 32 masks of 3 × 3, one max pooling, then a dense layer as in lesson 03.
 
 # %%
 models.cnn_simple().summary()
@@ -70,14 +70,14 @@ models.cnn_simple().summary()
 # %% [markdown]
 # The others, in short:
 #
-# - **seed 002** (`models.cnn_three_conv`): three convolutions (32, 64, 64 masks) with pooling between them;
-# - **seed 004** (`models.cnn_dropout`): two convolutions (32 and 64 masks), then pooling, **dropout**, a dense
-#   layer of 128 and dropout again;
+# - **three convolutions** (`models.cnn_three_conv`): 32, 64 and 64 masks, with pooling between them;
+# - **conv-conv-pool-dropout** (`models.cnn_dropout`, the CNN of the Keras MNIST example): two convolutions
+#   (32 and 64 masks), then pooling, **dropout**, a dense layer of 128 and dropout again;
 # - **the course CNN** (`models.cnn`): designed to train fast on a laptop.
 #
 # Where does a CNN spend its time? In the convolutions on large images: a convolution computes each of its
-# masks at every position. Seed 004's second convolution runs 64 masks over 32 channels at 24 × 24 positions:
-# about 11 million multiplications for each image. The course CNN uses a few wide 5 × 5 masks, and it pools
+# masks at every position. The conv-conv-pool-dropout CNN's second convolution runs 64 masks of 3 × 3 over
+# 32 channels at 24 × 24 positions: 64 × 32 × 9 × 24 × 24, about 11 million multiplications for each image. The course CNN uses a few wide 5 × 5 masks, and it pools
 # **right after** the first convolution, so the second convolution only sees 12 × 12 positions:
 
 # %%
@@ -88,7 +88,7 @@ course_model.summary()
 # It also trains with a **one-cycle learning rate** (high in the middle, almost zero at the end) and
 # **label smoothing** (the target for the right digit is 0.91 instead of 1, which keeps the network from
 # becoming over-confident). Both help it learn in three epochs. One side effect of label smoothing: the
-# course CNN rarely gives a digit more than about 90% probability, even when it is sure.
+# course CNN rarely gives a digit a probability above 0.91, its target, even when it is sure.
 #
 # One more speed trick, where the computer allows it: on a CPU with **bfloat16** instructions, the course CNN
 # computes with 16-bit numbers instead of 32-bit ones. That is about twice as fast, and the weights are still
@@ -100,7 +100,8 @@ print(models.fast_dtype_policy())
 # %% [markdown]
 # ## Side by side
 #
-# We train each seed CNN for two epochs and the course CNN with its own recipe (three epochs), and measure
+# We train each of the three tutorial CNNs for two epochs and the course CNN with its own recipe (three
+# epochs), and measure
 # the test accuracy, the number of parameters and the seconds per epoch. This is the longest cell of the
 # lesson: about three minutes in the full run.
 
@@ -122,25 +123,27 @@ for name, (model, history, result) in comparison.items():
           f"{seconds:>10.1f} {result['accuracy']:>14.2%}")
 
 # %% [markdown]
-# In the full run the course CNN reaches about 99.35% in three epochs, more than any seed CNN, and its
-# epochs are among the fastest. With more epochs the seed CNNs get closer: seed 002's CNN reaches about
-# 99.1% after 5 epochs and seed 004's about 99.2% after 12 epochs, which takes it almost ten minutes
-# (see the benchmark table in the README). The best dense network of lesson 03 reached about 98.7%.
+# In the full run the course CNN reaches about 99.4% in three epochs, more than any of the other CNNs, and
+# its epochs are among the fastest. With more epochs the others get closer: in the course's benchmark the
+# three-convolution CNN reaches 98.89% after 5 epochs, and the conv-conv-pool-dropout CNN 99.09% after
+# 9 epochs, which takes it more than five minutes (reference: the benchmark table in the README,
+# measured by `bench/benchmark_models.py`). The best dense network reached about 98.7% (reference: lesson 03).
 #
-# Fewer parameters did not mean a worse network: the course CNN has less than a fifth of seed 004's parameters.
+# Fewer parameters did not mean a worse network: the course CNN has less than a fifth of the parameters of
+# the conv-conv-pool-dropout CNN.
 
 # %% [markdown]
 # ## Dropout
 #
-# Seed 004's CNN switches off a random 25% of the numbers after pooling and 50% of the dense units, at each
-# training step. The network cannot rely on any single unit, so it learns more general features. Dropout
+# The conv-conv-pool-dropout CNN switches off a random quarter of the numbers after pooling and half of the
+# dense units, at each training step. The network cannot rely on any single unit, so it learns more general features. Dropout
 # is only active during training; the test uses the whole network.
 #
 # You can see it in the learning curves: the **training** accuracy (measured with dropout on) is lower than
 # the **validation** accuracy (measured without dropout).
 
 # %%
-plots.plot_history(comparison["cnn_dropout"][1], title="Seed 004 CNN with dropout")
+plots.plot_history(comparison["cnn_dropout"][1], title="Conv-conv-pool-dropout CNN")
 plt.show()
 
 # %% [markdown]
@@ -234,10 +237,10 @@ print("the reloaded model gives the same predictions:", same)
 # %% [markdown]
 # ## What we learned
 #
-# - A CNN stacks convolutions and pooling, then a dense layer; it reaches about 99.35% where the best dense
-#   network reached about 98.7%.
+# - A CNN stacks convolutions and pooling, then a dense layer; the course CNN reaches about 99.4%, where
+#   the best dense network reached about 98.7% (reference: lesson 03).
 # - The cost of a CNN is in its convolutions on large images: few wide masks and early pooling make the
-#   course CNN fast, with less than a fifth of the parameters of seed 004's CNN.
+#   course CNN fast, with less than a fifth of the parameters of the conv-conv-pool-dropout CNN.
 # - Dropout switches off random units while training, so that the network learns general features.
 # - The first layer learns edge detectors like the ones we made by hand; its feature maps show where they fire.
 # - `training.save_model` and `training.load_model` keep a trained model in one `.keras` file.

@@ -47,7 +47,8 @@ print("Fast mode:", FAST)
 # ## The model
 #
 # We use the course CNN from lesson 05. If you trained it already, it loads from your course folder.
-# If not, it is trained now and saved for next time.
+# If not, it is trained now and saved for next time. (This page was built in an empty course folder, so
+# the output below shows the training.)
 
 # %%
 model = training.load_or_train_cnn()
@@ -64,6 +65,11 @@ model = training.load_or_train_cnn()
 # The small black square shows the 28x28 image the model actually saw. **Undo** removes the last stroke,
 # **Clear** starts again, and the slider changes the brush size. Drawing happens in the browser, so the pen
 # never waits for Python.
+#
+# This is how the pad looks after one stroke, a 7 (a screenshot; the live pad appears when you run the
+# cell below):
+#
+# ![The drawing pad](../assets/drawing_pad.png)
 
 # %%
 pad = widgets.DrawingPad(model=model)
@@ -74,13 +80,15 @@ pad
 #
 # When this notebook runs without a screen (for example in the course's automatic tests), nobody draws.
 # So we make a drawing in code: a list of strokes, each a list of `(x, y)` points on the 280x280 pad.
-# `widgets.pad_ink_image` draws them the way the browser does. Then `pad.classify` does exactly what
-# happens after a stroke in the browser. If the pad is on your screen, it shows the answer too.
+# `widgets.pad_ink_image` draws them the way the browser does. Then `widgets.read_drawing` does exactly
+# what the pad does after each stroke: bring the drawing to MNIST's form and ask the model. It returns a
+# `widgets.Reading`: the 28x28 image the model saw, the ten probabilities and the digit. Your own pad
+# above is not touched: it keeps your drawing and its answer.
 
 # %%
 seven = [[(70, 56), (210, 56), (126, 238)]]  # one stroke: the top bar, then down to the left
 drawing = widgets.pad_ink_image(seven)
-reading = pad.classify(drawing)
+reading = widgets.read_drawing(drawing, model)
 print("The model reads:", reading.describe())
 
 # %% [markdown]
@@ -93,8 +101,8 @@ print("drawing sent by the pad:", drawing.shape, drawing.dtype, "values", drawin
 print("image the model saw:   ", reading.image.shape, reading.image.dtype)
 
 # %% [markdown]
-# On the left is the drawing as the pad sends it, in the middle the 28x28 image after lesson 06's steps,
-# and on the right the model's answer. The digit is cropped, scaled into a 20x20 box and centred, like every
+# On the left is the drawing as the pad sends it, on the right the 28x28 image after lesson 06's steps,
+# and below them the model's answer. The digit is cropped, scaled into a 20x20 box and centred, like every
 # MNIST digit.
 
 # %%
@@ -114,7 +122,7 @@ plt.show()
 # ## Ten digits, drawn by a robot hand
 #
 # `samples.digit_strokes` gives the pen strokes of a digit as one writer might draw it. We put each on the pad
-# and read it. In the full run the course CNN reads all ten correctly.
+# and read it.
 
 # %%
 def on_pad(strokes):
@@ -126,6 +134,7 @@ readings = [widgets.read_drawing(widgets.pad_ink_image(on_pad(samples.digit_stro
             for digit in range(10)]
 plots.show_digits([r.image for r in readings], titles=[f"read: {r.prediction}" for r in readings])
 plt.show()
+print("read correctly:", sum(r.prediction == digit for digit, r in enumerate(readings)), "of 10")
 
 # %% [markdown]
 # ## Try to fool it
@@ -156,12 +165,14 @@ for name, strokes in tests.items():
 # On the pad, choose the digit you drew under **label...** and press **Save**. The drawing is saved as a PNG
 # in your own folder, one sub-folder per digit. In code, `pad.save(7)` does the same.
 #
-# Here we save the drawing made in code into a temporary folder, so that your own folder stays yours:
+# Your folder is `~/mnist-course/my_digits`, or `my_digits` in the folder that `MNIST_COURSE_HOME` names if
+# you set it (this page was built with a temporary one). Here we save the drawing made in code into a
+# temporary folder, so that your own folder stays yours:
 
 # %%
 example = widgets.save_drawing(drawing, label=7, folder=tempfile.mkdtemp())
 print("Saved:", example.relative_to(example.parent.parent))
-print("Your own drawings go to:", config.my_digits_dir())
+print("Your own drawings go to:", config.display_path(config.my_digits_dir()))
 
 # %% [markdown]
 # After you have saved some drawings, this cell tests the model on them with lesson 06's preprocessing.
@@ -193,7 +204,8 @@ else:
 # ## What we learned
 #
 # - The pad draws in the browser and sends a small grey picture to Python after each stroke; the answer comes
-#   back in a few tens of milliseconds, so it feels live.
+#   back in a few tens of milliseconds, so it feels live (reference: the browser test's measurement in the
+#   README).
 # - Your drawing goes through the same steps as a photo in lesson 06 before the model sees it: crop, scale to
 #   20x20, centre in 28x28.
 # - The model always answers with a digit, even for an X: it has no way to say "this is not a digit".

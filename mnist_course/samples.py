@@ -581,6 +581,8 @@ ASSETS = {
     "canvas_3_transparent.png": (3, "canvas", "child", 3, (1000, 800), "PNG", None),
     "marker_2.png": (2, "canvas", "round", 22, (400, 300), "PNG", None),
     "chalk_4.jpg": (4, "chalk", "neat", 4, (800, 600), "JPEG", None),
+    "tight_0.png": (0, "tight", "round", 13, None, "PNG", None),
+    "lowres_8.png": (8, "lowres", "neat", 13, None, "PNG", None),
 }
 
 

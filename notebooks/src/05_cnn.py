@@ -87,7 +87,9 @@ course_model.summary()
 # %% [markdown]
 # It also trains with a **one-cycle learning rate** (high in the middle, almost zero at the end) and
 # **label smoothing** (the target for the right digit is 0.91 instead of 1, which keeps the network from
-# becoming over-confident). Both help it learn in three epochs. One side effect of label smoothing: the
+# becoming over-confident). Both help it learn in four epochs. It also trains on digits that are tilted,
+# slanted, resized, moved and redrawn with a thinner or thicker pen, a new change each epoch, because people's
+# own digits differ from MNIST's in these ways (lesson 06 shows why). One side effect of label smoothing: the
 # course CNN rarely gives a digit a probability above 0.91, its target, even when it is sure.
 #
 # One more speed trick, where the computer allows it: on a CPU with **bfloat16** instructions, the course CNN
@@ -100,7 +102,7 @@ print(models.fast_dtype_policy())
 # %% [markdown]
 # ## Side by side
 #
-# We train each of the three tutorial CNNs for two epochs and the course CNN with its own recipe (three
+# We train each of the three tutorial CNNs for two epochs and the course CNN with its own recipe (four
 # epochs), and measure
 # the test accuracy, the number of parameters and the seconds per epoch. This is the longest cell of the
 # lesson: about three minutes in the full run.
@@ -123,7 +125,7 @@ for name, (model, history, result) in comparison.items():
           f"{seconds:>10.1f} {result['accuracy']:>14.2%}")
 
 # %% [markdown]
-# In the full run the course CNN reaches about 99.4% in three epochs, more than any of the other CNNs, and
+# In the full run the course CNN reaches about 99.4% in four epochs, more than any of the other CNNs, and
 # its epochs are among the fastest. With more epochs the others get closer: in the course's benchmark the
 # three-convolution CNN reaches 98.89% after 5 epochs, and the conv-conv-pool-dropout CNN 99.09% after
 # 9 epochs, which takes it more than five minutes (reference: the benchmark table in the README,
@@ -147,7 +149,7 @@ plots.plot_history(comparison["cnn_dropout"][1], title="Conv-conv-pool-dropout C
 plt.show()
 
 # %% [markdown]
-# The course CNN has no dropout. It trains for only three epochs, too few to learn the training images by
+# The course CNN has no dropout. It trains for only four epochs, too few to learn the training images by
 # heart, and label smoothing does a similar job. Its curves:
 
 # %%
@@ -181,7 +183,7 @@ plt.show()
 #
 # The first convolution learned 24 masks of 5 × 5. Red is a positive weight, blue a negative one. Some
 # look like the edge filters of lesson 04: a red side next to a blue side, at different angles. Others are
-# harder to read: three epochs are enough to learn useful masks, not always clean ones.
+# harder to read: four epochs are enough to learn useful masks, not always clean ones.
 
 # %%
 plots.plot_filters(cnn_model)

@@ -122,7 +122,7 @@ plt.show()
 # ## Ten digits, drawn by a robot hand
 #
 # `samples.digit_strokes` gives the pen strokes of a digit as one writer might draw it. We put each on the pad
-# and read it.
+# and read it. The last line counts how many it reads right.
 
 # %%
 def on_pad(strokes):
@@ -147,7 +147,9 @@ print("read correctly:", sum(r.prediction == digit for digit, r in enumerate(rea
 # - something that is not a digit at all, like a letter or a star.
 #
 # The last idea shows something important. The model has no answer "this is not a digit". Its ten
-# probabilities always add up to 1, so it picks a digit even for an X, sometimes with high confidence.
+# probabilities always add up to 1, so one digit always comes first, even for an X. When the first digit's
+# probability is low, the pad says "not sure" and names the two most likely digits. Here are three
+# drawings that are not digits, with the two highest probabilities:
 
 # %%
 tests = {
@@ -155,9 +157,21 @@ tests = {
     "a letter X": [[(70, 60), (210, 240)], [(210, 60), (70, 240)]],
     "a star": [[(140, 40), (140, 240)], [(50, 140), (230, 140)], [(75, 75), (205, 205)], [(205, 75), (75, 205)]],
 }
+highest = {}
 for name, strokes in tests.items():
-    print(f"{name:14s} -> {widgets.read_drawing(widgets.pad_ink_image(strokes), model).describe()}")
+    reading = widgets.read_drawing(widgets.pad_ink_image(strokes), model)
+    first, second = np.argsort(reading.probabilities)[::-1][:2]
+    highest[name] = (first, reading.probabilities[first])
+    print(f"{name:14s} -> {reading.describe():22s} ({first}: {reading.probabilities[first]:.1%}, "
+          f"{second}: {reading.probabilities[second]:.1%})")
+surest = max(highest, key=lambda name: highest[name][1])
+print(f"the surest answer to a drawing that is no digit: {highest[surest][0]} "
+      f"with {highest[surest][1]:.1%}, for {surest}")
 
+# %% [markdown]
+# Read the last line: none of these drawings is a digit, and still one digit gets that probability.
+# A probability only says which digit a drawing looks most like, never that it is a digit. Try your
+# own drawings on the pad: which one that is no digit gets the surest answer?
 # %% [markdown]
 # ## Your own test set
 #
@@ -208,7 +222,8 @@ else:
 #   README).
 # - Your drawing goes through the same steps as a photo in lesson 06 before the model sees it: crop, scale to
 #   20x20, centre in 28x28.
-# - The model always answers with a digit, even for an X: it has no way to say "this is not a digit".
+# - The model always ranks the ten digits, even for an X: it has no way to say "this is not a digit", and
+#   its probability says which digit a drawing looks most like, not whether it is a digit.
 # - Saved drawings make a personal test set, and a model can be tested on it like on MNIST's test set.
 
 # %% [markdown]

@@ -124,6 +124,8 @@ def simple_to_mnist(source) -> np.ndarray:
     ink = 1.0 - grey if np.median(border) > 0.5 else grey  # the paper is the border: make the ink light
     paper = np.median(np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]]))
     ink = np.clip((ink - paper) / max(float(ink.max() - paper), 1e-3), 0, 1)  # paper 0, darkest ink 1
+    if ink.max() < 0.5:
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)  # no ink found
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
     digit = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]  # crop to the ink
     scale = BOX_SIZE / max(digit.shape)  # the longer side becomes 20 pixels

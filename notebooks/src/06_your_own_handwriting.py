@@ -128,7 +128,9 @@ def plain_to_mnist(path):
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     ink = 1 - grey if np.median(border) > 0.5 else grey  # light paper: the ink is dark, turn it round
     paper = np.median(np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]]))
-    ink = np.clip((ink - paper) / (ink.max() - paper), 0, 1)  # paper 0, the strongest ink 1
+    ink = np.clip((ink - paper) / max(ink.max() - paper, 1e-3), 0, 1)  # paper 0, the strongest ink 1
+    if ink.max() < 0.5:
+        return np.zeros((28, 28), np.float32)  # no ink found (a transparent canvas looks all black here)
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0.5), np.flatnonzero(ink.max(axis=0) > 0.5)
     digit = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # crop to the ink
     scale = 20 / max(digit.shape)  # the longer side becomes 20 pixels
@@ -405,7 +407,10 @@ kinds = config.pick(full=("canvas", "scan", "photo", "chalk", "tight", "lowres")
 counts = {}
 for sample in samples.dataset(per_digit, kinds=kinds, writers=writers, seed=606):
     file_bytes = samples.encode(sample.image, "PNG" if sample.kind in ("canvas", "tight", "lowres") else "JPEG")
-    prepared = handwriting.to_mnist(file_bytes)
+    try:
+        prepared = handwriting.to_mnist(file_bytes)
+    except handwriting.HandwritingError:  # "no ink" for a picture that has a digit: counts as a mistake
+        prepared = np.zeros((28, 28), np.float32)
     recipe = plain_to_mnist(io.BytesIO(file_bytes))
     resized = np.asarray(Image.open(io.BytesIO(file_bytes)).convert("L").resize((28, 28)), np.float32) / 255
     guesses = models.predict_proba(model, np.stack([prepared, recipe, resized])).argmax(axis=1)

@@ -50,7 +50,7 @@ FORMATS = {"canvas": ("PNG",), "scan": ("PNG", "JPEG", "WEBP", "BMP"), "photo": 
 
 
 def naive(data: bytes) -> np.ndarray:
-    """What the seed notebooks did: greyscale, squash to 28x28, scale to [0, 1]."""
+    """The simplest try: greyscale, squash to 28x28, scale to [0, 1]."""
     import io
 
     picture = Image.open(io.BytesIO(data)).convert("L").resize((28, 28))

@@ -1,4 +1,4 @@
-"""The networks of lessons 03-05: dense networks (MLPs), the seed CNNs and the course's own fast CNN.
+"""The networks of lessons 03-05: dense networks (MLPs), the CNNs of well-known tutorials and the course's own fast CNN.
 
 Every builder returns a compiled Keras model that takes pixels scaled to [0, 1] and ends in a softmax
 over the 10 digits. Dense networks take ``(28, 28)`` images and flatten them themselves; CNNs take
@@ -52,7 +52,7 @@ def _compile(model, optimizer="adam", label_smoothing=0.0):
 
 
 def mlp_128() -> keras.Model:
-    """The first dense network: one hidden layer of 128 units (seed 001), 101,770 parameters.
+    """The first dense network: one hidden layer of 128 units, 101,770 parameters.
 
     Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
 
@@ -71,7 +71,7 @@ def mlp_128() -> keras.Model:
 
 
 def mlp_512() -> keras.Model:
-    """A wider dense network: 512 hidden units with dropout (seed 004, 98.31% there), 407,050 parameters.
+    """A wider dense network: 512 hidden units with dropout, 407,050 parameters.
 
     Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
 
@@ -91,7 +91,7 @@ def mlp_512() -> keras.Model:
 
 
 def mlp_deep() -> keras.Model:
-    """A deep dense network 512-256-128-64 trained with RMSprop (seed 003, 98.0% there), 575,050 parameters.
+    """A deep dense network 512-256-128-64 trained with RMSprop, 575,050 parameters.
 
     Input ``(n, 28, 28)`` float32 in [0, 1]; output ``(n, 10)`` probabilities.
 
@@ -141,7 +141,7 @@ def mlp() -> keras.Model:
 
 
 def cnn_simple() -> keras.Model:
-    """The first CNN: one convolution, one pooling, a dense layer of 128 (seed 000), 693,962 parameters.
+    """The first CNN: one convolution, one pooling, a dense layer of 128, 693,962 parameters.
 
     Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
 
@@ -162,7 +162,7 @@ def cnn_simple() -> keras.Model:
 
 
 def cnn_three_conv() -> keras.Model:
-    """A CNN with three convolutions (seed 002; 99.10% in 5 epochs here), 93,322 parameters.
+    """A CNN with three convolutions, 93,322 parameters.
 
     Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
 
@@ -186,7 +186,7 @@ def cnn_three_conv() -> keras.Model:
 
 
 def cnn_dropout() -> keras.Model:
-    """The classic Keras MNIST CNN with dropout (seed 004, 99.21% there), 1,199,882 parameters.
+    """The classic Keras MNIST CNN with dropout (the Keras MNIST example), 1,199,882 parameters.
 
     conv32 - conv64 - pool - dropout - flatten - dense128 - dropout - softmax.
     Input ``(n, 28, 28, 1)`` float32 in [0, 1]; output ``(n, 10)`` probabilities. Optimizer: Adam.
@@ -295,13 +295,13 @@ RECIPES = {
 
 #: One line about each model, for ``mnist-course train --list`` and the lessons' tables.
 DESCRIPTIONS = {
-    "mlp_128": "dense 128 (seed 001)",
-    "mlp_512": "dense 512 + dropout (seed 004)",
-    "mlp_deep": "dense 512-256-128-64, RMSprop (seed 003)",
+    "mlp_128": "dense 128",
+    "mlp_512": "dense 512 + dropout",
+    "mlp_deep": "dense 512-256-128-64, RMSprop",
     "mlp": "dense 800-800 + dropout, one-cycle (course MLP)",
-    "cnn_simple": "conv32-pool-dense128 (seed 000)",
-    "cnn_three_conv": "three convolutions (seed 002)",
-    "cnn_dropout": "conv32-conv64-pool-dropout-dense128 (seed 004)",
+    "cnn_simple": "conv32-pool-dense128",
+    "cnn_three_conv": "three convolutions",
+    "cnn_dropout": "conv32-conv64-pool-dropout-dense128 (the Keras MNIST example)",
     "cnn": "course CNN: few wide filters, early pooling, one-cycle (course CNN)",
 }
 

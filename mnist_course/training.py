@@ -127,7 +127,7 @@ def train(
     callbacks=(),
     augment="recipe",
 ):
-    """Train a model with the habits of seed 004: keep the best checkpoint, stop early, print little.
+    """Train a model with a checkpoint and early stopping: keep the best weights, stop early, print little.
 
     The best weights by validation loss are saved while training and put back into the model at the
     end, so the model you get is the best one seen, not the last one.

@@ -421,9 +421,11 @@ for kind, (steps_right, recipe_right, resize_right, total) in counts.items():
     print(f"{kind:7} {total:9} {steps_right / total:14.1%} {recipe_right / total:16.1%} {resize_right / total:14.1%}")
 
 # %% [markdown]
-# The table shows where each step of the course pays: on photos with shadows and lines, the 15-line recipe
-# loses many digits that the course's steps keep; on clean drawings both do well. The plain resize is close to
-# chance everywhere.
+# The table shows where the course's steps pay, and where they do not yet. On photos and scans with shadows
+# and lines, the 15-line recipe loses many digits that the steps keep; it also fails on transparent canvases,
+# which it reads as all black. But on tight crops and small blurry pictures the 15-line recipe does better:
+# there the extra steps still lose some digits. Simple methods are hard to beat, and every extra step must be
+# measured. The plain resize is close to chance everywhere.
 #
 # Be careful with these numbers: the test pictures were made by the same people who wrote the preprocessing.
 # Real handwriting is more varied. The course's benchmark (`python bench/benchmark_handwriting.py --real`)

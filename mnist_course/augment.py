@@ -43,7 +43,7 @@ class Augmentation:
 def affine_layers():
     """Keras preprocessing layers for tilt, slant, size and position (one random change per image).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
     """
     from keras import layers
 
@@ -71,7 +71,7 @@ def elastic_wobble(batch, pixels: float = ELASTIC_PIXELS, grid: int = ELASTIC_GR
         pixels: standard deviation of a move, in pixels.
         grid: lattice size; smaller is smoother.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
     """
     import tensorflow as tf
 
@@ -99,7 +99,7 @@ def elastic_wobble(batch, pixels: float = ELASTIC_PIXELS, grid: int = ELASTIC_GR
 def change_pen(batch, thicker: float = THICKER_SHARE, thinner: float = THINNER_SHARE):
     """Draw some digits with a thicker pen (a 2x2 maximum) and some with a thinner one (a 2x2 minimum).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
     """
     import tensorflow as tf
 
@@ -112,7 +112,7 @@ def change_pen(batch, thicker: float = THICKER_SHARE, thinner: float = THINNER_S
 def augmenter(which: Augmentation = Augmentation()):
     """A function ``batch -> batch`` that makes the chosen changes, for ``dataset.map``.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
     """
     affine = affine_layers() if which.affine else None
 

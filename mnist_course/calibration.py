@@ -25,7 +25,7 @@ UNSURE_BELOW = 0.8
 class Temperature(keras.layers.Layer):
     """Rescale probabilities with a temperature: ``softmax(log(p) / T)``. Saved inside the ``.keras`` file.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by ``training.train_calibrated``; notebooks/06_your_own_handwriting.ipynb measures the result.
     """
 
     def __init__(self, temperature: float = 1.0, **kwargs):
@@ -57,7 +57,7 @@ def fit_temperature(probabilities, labels) -> float:
     Returns:
         ``T`` between 0.05 and 10.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by ``training.train_calibrated``; notebooks/06_your_own_handwriting.ipynb measures the result.
     """
     from scipy.optimize import minimize_scalar
 
@@ -86,7 +86,7 @@ def calibrate(model, images, labels, name: str | None = None) -> keras.Model:
         A model with the same input whose output is the calibrated probabilities; its last layer is a
         :class:`Temperature` (``model.layers[-1].temperature``).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by ``training.train_calibrated``; notebooks/06_your_own_handwriting.ipynb measures the result.
     """
     from mnist_course import models
 

@@ -144,7 +144,7 @@ def evenly_lit(paper: np.ndarray) -> bool:
     Args:
         paper: ``(h, w) float32``, dark ink on light paper.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     border = frame(paper)
     bright = border[border > otsu_threshold(paper)]  # the paper of the frame, without the ink that crosses it
@@ -189,7 +189,7 @@ def flat_background(paper: np.ndarray) -> np.ndarray:
 
     Right for a small picture or a clean drawing, which has no shadows to follow.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     return np.maximum(np.full_like(paper, np.percentile(paper, 75)), paper).astype(np.float32)
 
@@ -460,7 +460,7 @@ def group_digits(parts: list[_Part]) -> list[list[_Part]]:
 
     Returns the groups ordered left to right; tiny groups (a dot, a speck) are dropped.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     groups: list[list[_Part]] = []
     for part in sorted(parts, key=lambda part: part.left):
@@ -518,7 +518,7 @@ def fit_detail(digit: np.ndarray) -> np.ndarray:
     Returns:
         ``(80, w) or (h, 80) float32``, with the other side a multiple of 4.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     detail = BOX_SIZE * _DETAIL
     height, width = digit.shape
@@ -544,7 +544,7 @@ def adjust_stroke(detail: np.ndarray, target: float | None = None) -> tuple[np.n
     Returns:
         ``(adjusted, width_before, width_after)``.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     if target is None:
         target = MNIST_STROKE_FRACTION * BOX_SIZE * _DETAIL
@@ -566,7 +566,7 @@ def adjust_stroke(detail: np.ndarray, target: float | None = None) -> tuple[np.n
 def to_box(detail: np.ndarray) -> np.ndarray:
     """Average each 4x4 block: the 80-pixel detail picture becomes the 20-pixel box, smoothly edged.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     height, width = detail.shape
     return detail.reshape(height // _DETAIL, _DETAIL, width // _DETAIL, _DETAIL).mean(axis=(1, 3)).astype(np.float32)
@@ -581,7 +581,7 @@ def centre_by_mass(box: np.ndarray) -> np.ndarray:
     Returns:
         ``(28, 28) float32`` in [0, 1].
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     height, width = box.shape
     row, col = ndimage.center_of_mass(box) if box.sum() > 0 else (height / 2, width / 2)
@@ -635,7 +635,7 @@ def split_touching(window, core: np.ndarray) -> list:
     Returns:
         A list of ``(window, core)`` pairs, left to right.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     height, width = core.shape
     if width < 1.15 * height or height < 8:

@@ -134,7 +134,7 @@ def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
             a HEIC or PDF file when ``pillow-heif`` or ``pypdfium2`` is not installed (the message says
             what to install).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``read_grey`` and ``ink_is_dark``, which notebooks/06_your_own_handwriting.ipynb uses.
     """
     name = _describe(source)
     kind = "other"
@@ -237,7 +237,7 @@ def to_grey(image) -> np.ndarray:
     Colour uses the usual luminance weights; transparent pixels become paper (white behind dark
     strokes, black behind light strokes); 16-bit and floating-point pictures are scaled to [0, 1].
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``read_grey`` and ``ink_is_dark``, which notebooks/06_your_own_handwriting.ipynb uses.
     """
     if isinstance(image, Image.Image):
         mode = image.mode
@@ -385,7 +385,7 @@ BORDER_DECIDES = 0.9
 def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
     """The brightness that best splits ``values`` into two groups (Otsu's method): ink and paper.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    A step inside ``read_grey`` and ``ink_is_dark``, which notebooks/06_your_own_handwriting.ipynb uses.
     """
     counts, edges = np.histogram(values, bins=bins, range=(float(values.min()), float(values.max()) + 1e-6))
     centres = (edges[:-1] + edges[1:]) / 2

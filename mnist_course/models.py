@@ -382,7 +382,7 @@ def predict_proba(model, images, batch_size: int = 2048) -> np.ndarray:
     Returns:
         ``(n, 10) float32`` probabilities; each row sums to 1.
 
-    Introduced in notebooks/03_mlp.ipynb.
+    Introduced in notebooks/05_cnn.ipynb.
     """
     batch = shape_for(model, images)
     if len(batch) == 0:
@@ -398,7 +398,7 @@ def predict_proba(model, images, batch_size: int = 2048) -> np.ndarray:
 def predict_digits(model, images) -> np.ndarray:
     """Return the most likely digit of each image: ``(n,)`` int64.
 
-    Introduced in notebooks/03_mlp.ipynb.
+    Used by the benchmarks and tests.
     """
     return predict_proba(model, images).argmax(axis=1)
 

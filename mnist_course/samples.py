@@ -176,7 +176,7 @@ def digit_strokes(digit: int, writer: Writer | str = "neat", seed=None) -> list[
     Returns:
         A list of ``(n, 2) float`` arrays of ``(x, y)`` points, y growing downwards.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used to make the pictures of notebooks/06_your_own_handwriting.ipynb and the benchmark.
     """
     rng = _rng(seed)
     writer = writer_named(writer) if isinstance(writer, str) else writer
@@ -210,7 +210,7 @@ def draw_strokes(strokes, height: int, pen_width: float, canvas=None, origin=(0,
     Returns:
         The canvas with the digit drawn.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used to make the pictures of notebooks/06_your_own_handwriting.ipynb and the benchmark.
     """
     all_points = np.vstack(strokes) * height
     if canvas is None:
@@ -338,7 +338,7 @@ def photograph(page: np.ndarray, rng, size=None, rotate=True) -> Image.Image:
     Returns:
         An RGB ``PIL.Image``.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used to make the pictures of notebooks/06_your_own_handwriting.ipynb and the benchmark.
     """
     rows, cols = page.shape[:2]
     y, x = np.mgrid[0:rows, 0:cols].astype(np.float32)
@@ -390,7 +390,7 @@ def make_sample(label, kind: str = "photo", writer: Writer | str = "neat", seed=
     Returns:
         A :class:`Sample`.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used to make the pictures of notebooks/06_your_own_handwriting.ipynb and the benchmark.
     """
     rng = _rng(seed)
     writer = writer_named(writer) if isinstance(writer, str) else writer
@@ -592,7 +592,7 @@ def make_assets(folder) -> list:
     Every picture is made by this module from fixed seeds, so anyone can make them again:
     ``python -c "from mnist_course import samples; samples.make_assets('assets')"``.
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used to make the pictures of notebooks/06_your_own_handwriting.ipynb and the benchmark.
     """
     from pathlib import Path
 

@@ -67,7 +67,7 @@ def one_cycle_schedule(peak: float, total_steps: int, warmup_fraction: float = 0
     Returns:
         A ``keras.optimizers.schedules.CosineDecay`` to give to an optimizer.
 
-    Introduced in notebooks/05_cnn.ipynb.
+    Used by ``train`` for the course models; notebooks/05_cnn.ipynb explains the schedule.
     """
     total_steps = max(2, int(total_steps))
     warmup_steps = max(1, int(warmup_fraction * total_steps))
@@ -237,7 +237,7 @@ def train_calibrated(name: str, images, labels, validation_split: float = 0.1, *
     Returns:
         ``(model, history)``: the calibrated model (its last layer is a ``calibration.Temperature``).
 
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    Used by ``load_or_train_cnn`` and ``mnist-course train``.
     """
     images, labels = np.asarray(images), np.asarray(labels)
     held_out = max(1, int(round(len(images) * validation_split)))
@@ -359,7 +359,7 @@ def load_or_train_cnn(path=None, verbose: bool = True):
     Returns:
         The model, ready to predict.
 
-    Introduced in notebooks/05_cnn.ipynb.
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     path = Path(path).expanduser() if path else config.default_model_path()
     if path.exists():

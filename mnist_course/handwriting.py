@@ -120,9 +120,8 @@ def simple_to_mnist(source) -> np.ndarray:
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     _, grey = read_grey(source)
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    ink = 1.0 - grey if np.median(border) > 0.5 else grey  # the paper is the border: make the ink light
-    paper = np.median(np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]]))
+    ink = 1.0 - grey if np.median(frame(grey)) > 0.5 else grey  # the paper is the border: make the ink light
+    paper = np.median(frame(ink))
     ink = np.clip((ink - paper) / max(float(ink.max() - paper), 1e-3), 0, 1)  # paper 0, darkest ink 1
     if ink.max() < 0.5:
         return np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)  # no ink found
@@ -676,7 +675,8 @@ def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict, cleanup
     if cleanup.stroke:
         adjusted, before, after = adjust_stroke(detail)
     else:
-        adjusted, before, after = detail, stroke_width(detail > 0.35), stroke_width(detail > 0.35)
+        width = stroke_width(detail > 0.35)
+        adjusted, before, after = detail, width, width
     box = to_box(adjusted)
     image = centre_by_mass(box)
     steps = dict(steps)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mnist_course import widgets
+from mnist_course import predlog, widgets
 
 TITLE = "MNIST drawing pad"
 
@@ -42,6 +42,8 @@ class DrawingApp:
         self.report = Path(report) if report else None
         self.strokes: list[list[tuple[float, float]]] = []
         self.reading = None
+        self._log_id = None  # the prediction log's row for the drawing as it is now (lesson 09)
+        predlog.attach_model(model)
 
         root.title(TITLE)
         root.configure(padx=12, pady=12)
@@ -94,6 +96,7 @@ class DrawingApp:
 
     # --- drawing --------------------------------------------------------------------------
     def _start_stroke(self, event):
+        self._log_id = None  # the drawing changes: its last prediction no longer describes it
         self.strokes.append([(event.x, event.y)])
         radius = self.brush_size / 2
         self.canvas.create_oval(event.x - radius, event.y - radius, event.x + radius, event.y + radius,
@@ -126,6 +129,8 @@ class DrawingApp:
     def predict(self):
         """Read the drawing with the model and show the digit and the probabilities."""
         self.reading = widgets.read_drawing(self.ink(), self.model)
+        self._log_id = predlog.log_preprocessed("desktop", self.reading.preprocessed, self.reading.probabilities,
+                                                model=self.model)  # fmt: skip
         self._show(self.reading)
         if self.reading.blank:
             self._report({"event": "prediction", "prediction": None, "strokes": len(self.strokes)})
@@ -143,12 +148,14 @@ class DrawingApp:
         """Remove the last stroke."""
         if self.strokes:
             self.strokes.pop()
+            self._log_id = None
             self._redraw()
             self._show(None)
 
     def clear(self):
         """Start again with an empty canvas."""
         self.strokes.clear()
+        self._log_id = None
         self._redraw()
         self._show(None)
 
@@ -162,6 +169,12 @@ class DrawingApp:
             self.status.configure(text="Choose the digit you drew (Label), then press Save.")
             return None
         path = widgets.save_drawing(self.ink(), int(label), self.save_folder)
+        if self._log_id is None:  # saved without Predict: log the prediction now, with its label
+            reading = widgets.read_drawing(self.ink(), self.model)
+            self._log_id = predlog.log_preprocessed("desktop", reading.preprocessed, reading.probabilities,
+                                                    model=self.model, true_label=int(label))  # fmt: skip
+        else:
+            predlog.label_prediction(self._log_id, int(label))
         self.status.configure(text=f"Saved as {label}: {path}")
         self._report({"event": "saved", "label": int(label), "path": str(path)})
         return path

@@ -123,3 +123,32 @@ def upload_image(on_upload: Callable[[str, bytes], None], path=None):
             on_upload(name, data)
         return None
     return upload_button(on_upload)
+
+
+def read_upload(model, name: str, data: bytes, label: int | None = None):
+    """Read an uploaded picture with a model and write the prediction to the log (source ``upload``).
+
+    Use it inside the function you give :func:`upload_image`:
+    ``upload_image(lambda name, data: read_upload(model, name, data), path="my_7.jpg")``.
+
+    Args:
+        model: a trained Keras model (the course CNN).
+        name: the file's name (kept in the log; never its folder).
+        data: the file's bytes.
+        label: the digit you wrote, if you want the log to know it.
+
+    Returns:
+        ``(result, probabilities)``: the :class:`~mnist_course.handwriting.Preprocessed` picture and
+        ``(10,) float32``.
+
+    Raises:
+        mnist_course.handwriting.HandwritingError: the picture cannot be read or holds no ink.
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    from mnist_course import handwriting, models, predlog
+
+    result = handwriting.preprocess(data)
+    probabilities = models.predict_proba(model, result.image[None])[0]
+    predlog.log_preprocessed("upload", result, probabilities, model=model, file_name=name, true_label=label)
+    return result, probabilities

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import anywidget
 import numpy as np
 import traitlets
 
-from mnist_course import calibration, config
+from mnist_course import calibration, config, predlog
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -48,6 +48,7 @@ class Reading:
         probabilities: ``(10,) float32`` summing to 1; None when blank or without a model.
         prediction: the most likely digit; None when blank or without a model.
         seconds: time for preprocessing and prediction together.
+        preprocessed: the :class:`~mnist_course.handwriting.Preprocessed` steps (for the prediction log).
 
     Introduced in notebooks/07_drawing_pad.ipynb.
     """
@@ -56,6 +57,7 @@ class Reading:
     probabilities: np.ndarray | None
     prediction: int | None
     seconds: float = 0.0
+    preprocessed: object = field(default=None, repr=False, compare=False)
 
     @property
     def blank(self) -> bool:
@@ -139,16 +141,18 @@ def read_drawing(ink, model=None) -> Reading:
         # A margin as wide as the drawing: lesson 06's clean-up removes straight strokes that cross
         # most of a photo as ruled lines, and a drawing has none (a tall "1" must stay).
         framed = np.pad(ink, ((ink.shape[0] // 2,) * 2, (ink.shape[1] // 2,) * 2))
-        image = handwriting.to_mnist(framed, invert=False)  # the pad's ink is light on dark, like MNIST
+        preprocessed = handwriting.preprocess(framed, invert=False)  # the pad's ink is light on dark, like MNIST
     except handwriting.BlankImageError:
         return Reading(image=None, probabilities=None, prediction=None, seconds=time.perf_counter() - start)
+    image = preprocessed.image
     probabilities = prediction = None
     if model is not None:
         from mnist_course import models
 
         probabilities = models.predict_proba(model, image)[0]  # a compiled graph: about 1 ms
         prediction = int(np.argmax(probabilities))
-    return Reading(image=image, probabilities=probabilities, prediction=prediction, seconds=time.perf_counter() - start)
+    return Reading(image=image, probabilities=probabilities, prediction=prediction,
+                   seconds=time.perf_counter() - start, preprocessed=preprocessed)  # fmt: skip
 
 
 def save_drawing(ink, label: int, folder=None) -> Path:
@@ -246,6 +250,7 @@ class DrawingPad(anywidget.AnyWidget):
         self.save_folder = save_folder
         self.drawing = None
         self.reading = None
+        self._log_id = None  # the prediction log's row for the current drawing (lesson 09)
         self.model = model
         self.on_msg(self._on_message)
 
@@ -263,6 +268,7 @@ class DrawingPad(anywidget.AnyWidget):
     def model(self, model):
         if model is not None:
             _warm_up(model)
+            predlog.attach_model(model)
         self._model = model
         if self.drawing is not None:
             self.classify(self.drawing)
@@ -287,6 +293,8 @@ class DrawingPad(anywidget.AnyWidget):
         reading = read_drawing(ink, self._model)
         self.drawing = None if reading.blank else ink
         self.reading = None if reading.blank else reading
+        # Logged (and committed) before the answer goes to the page; never fails the prediction.
+        self._log_id = predlog.log_preprocessed("pad", reading.preprocessed, reading.probabilities, model=self._model)
         with self.hold_sync():  # one message to the browser with every change
             if reading.blank:
                 self.model_input = []
@@ -321,6 +329,7 @@ class DrawingPad(anywidget.AnyWidget):
         if self.drawing is None:
             raise ValueError("the pad is empty: draw a digit first, then save it")
         path = save_drawing(self.drawing, label, self.save_folder)
+        predlog.label_prediction(self._log_id, label)
         count = sum(1 for _ in path.parent.parent.glob("*/*.png"))
         drawings = "drawing" if count == 1 else "drawings"
         self.status = f"Saved as {label}: {path.name} ({count} {drawings} in {config.display_path(path.parent.parent)})"
@@ -361,6 +370,7 @@ def classroom_pad(model_path=None, size: int = 420) -> DrawingPad:
     model_path = model_path or os.environ.get(PAD_MODEL_VARIABLE)
     if model_path:
         model = training.load_model(model_path)
+        predlog.remember_model_file(model, model_path)
     else:
         model = training.load_or_train_cnn(verbose=False)
     return DrawingPad(model=model, size=size, brush_size=24)

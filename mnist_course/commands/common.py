@@ -90,6 +90,10 @@ def load_model(path):
     from mnist_course import training
 
     try:
-        return training.load_model(path)
+        model = training.load_model(path)
     except (ValueError, OSError) as error:  # a damaged or foreign .keras file
         raise CommandError(f"could not load the model: {error}") from None
+    from mnist_course import predlog
+
+    predlog.remember_model_file(model, path)  # logged predictions carry the file's SHA-256 (lesson 09)
+    return model

@@ -37,6 +37,10 @@ def run(args) -> int:
         result = training.evaluate(model, data.scale(test_images), test_labels)
     except ValueError as error:
         return fail("evaluate", f"{model_path} does not take 28x28 digit images ({error})")
+    from mnist_course import predlog  # one row per test image in the prediction log (lesson 09)
+
+    predlog.log_predictions("evaluate", test_images, result["probabilities"], true_labels=test_labels,
+                            model=model, model_path=model_path)  # fmt: skip
     print(f"Test accuracy: {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
     print("Accuracy per digit:")
     for digit, accuracy in enumerate(result["per_class_accuracy"]):

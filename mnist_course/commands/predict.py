@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 from mnist_course.commands.common import CommandError, fail, load_model, resolve_model
-from mnist_course import calibration
+from mnist_course import calibration, predlog
 from mnist_course.handwriting import HandwritingError, preprocess, split_digits, top_k
 from mnist_course.models import predict_proba as _predict
 
@@ -25,6 +25,9 @@ def describe_file(model, path) -> dict:
     A picture with several digits side by side also gets ``"number"`` (``"2026"``) and ``"digits"``.
     The single-digit fields then describe the largest digit.
 
+    Each digit read is written to the prediction log (source ``predict``; lesson 09), with the true digit
+    when the picture lies in a folder named after it (``my_digits/7/...``).
+
     Raises:
         HandwritingError: the file cannot be read or holds no ink.
 
@@ -35,6 +38,9 @@ def describe_file(model, path) -> dict:
         images = np.stack([digit.image for digit in digits])
         probabilities = _predict(model, images)
         number = "".join(str(int(row.argmax())) for row in probabilities)
+        for position, (digit, row) in enumerate(zip(digits, probabilities), start=1):
+            predlog.log_preprocessed("predict", digit, row, model=model, file_name=path,
+                                     notes={"digit_of_number": f"{position} of {len(digits)}"})  # fmt: skip
         single = preprocess(path)
         single_probabilities = _predict(model, single.image[np.newaxis])[0]
         record = _record(path, single_probabilities)
@@ -42,6 +48,8 @@ def describe_file(model, path) -> dict:
         record["digits"] = [_record(None, row) for row in probabilities]
         return record
     probabilities = _predict(model, digits[0].image[np.newaxis])[0]
+    predlog.log_preprocessed("predict", digits[0], probabilities, model=model, file_name=path,
+                             true_label=predlog.label_from_folder(path))  # fmt: skip
     return _record(path, probabilities)
 
 

@@ -1,4 +1,4 @@
-"""The ``mnist-course`` command: train, evaluate, predict, draw and serve from a terminal.
+"""The ``mnist-course`` command: train, evaluate, predict, draw, serve, log and report from a terminal.
 
 This module only parses the arguments and calls the command's ``run(args)`` in
 ``mnist_course/commands/`` (one module per command). Every command prints one clear line for bad
@@ -81,6 +81,27 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866, help="port (default: 8866)")
     serve.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
     serve.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
+
+    # --- log / report (lesson 09) ---------------------------------------------------------
+    log = add_command("log", "show, export or clear the log of predictions", uses_a_model=False)
+    log.add_argument("-n", dest="number", type=int, default=None, metavar="N", help="show the last N (default: 20)")
+    log.add_argument("--source", default=None, help="only this tool: pad, desktop, predict, upload, evaluate")
+    log.add_argument("--csv", default=None, metavar="FILE", help="write the predictions to a CSV file instead")
+    log.add_argument("--clear", action="store_true", help="delete every logged prediction (asks first)")
+    log.add_argument("--yes", action="store_true", help="with --clear: do not ask (for scripts)")
+
+    report = add_command("report", "write a report of the model and your own digits (HTML, and PDF)")
+    report.add_argument("--out", default="report.html", help="the HTML file (default: report.html)")
+    report.add_argument("--pdf", default=None, metavar="FILE", help="also print it to this PDF (needs Chromium)")
+    report.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
+    report.add_argument("--data", default=None, help="path to mnist.npz (default: find it or download it)")
+    report.add_argument("--limit", type=int, default=None, help="test on this many test images per digit")
+    report.add_argument("--llm-url", default=None, metavar="URL",
+                        help="OpenAI-compatible server for commentary, e.g. http://127.0.0.1:11434/v1 "
+                             "(default: $MNIST_COURSE_LLM_URL; none: no commentary)")  # fmt: skip
+    report.add_argument("--llm-model", default=None, metavar="NAME", help="its model (default: $MNIST_COURSE_LLM_MODEL)")
+    report.add_argument("--llm-timeout", type=float, default=None, metavar="S",
+                        help="seconds to wait for the commentary (default: 60)")  # fmt: skip
     return parser
 
 

@@ -28,6 +28,8 @@ MODULES = [
     "mnist_course.widgets",
     "mnist_course.upload",
     "mnist_course.desktop",
+    "mnist_course.predlog",
+    "mnist_course.report",
     "mnist_course.cli",
     "mnist_course.commands",
     "mnist_course.commands.common",
@@ -36,6 +38,8 @@ MODULES = [
     "mnist_course.commands.predict",
     "mnist_course.commands.draw",
     "mnist_course.commands.serve",
+    "mnist_course.commands.log",
+    "mnist_course.commands.report",
 ]
 
 #: Libraries our modules import; loaded before the "before" snapshot, because TensorFlow and others

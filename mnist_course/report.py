@@ -1,0 +1,855 @@
+"""The course report: the model, its test results and your own digits from the prediction log, in one HTML file.
+
+``mnist-course report`` (and :func:`build_report`) writes one self-contained HTML page: every figure is a
+PNG inside the file, so it opens anywhere without a network. It has these sections:
+
+1. **The model**: its layers and parameters, and its learning curves when the training history was saved
+   beside it (``mnist-course train`` saves ``cnn.history.json`` next to ``cnn.keras``).
+2. **Test results**: accuracy on MNIST's test set, the confusion matrix, the accuracy of each digit and the
+   pairs of digits it mixes up most, with examples.
+3. **Your own digits**: from the prediction log (:mod:`mnist_course.predlog`): how many were read right, by
+   tool and by day, and a gallery of the wrong and unsure ones as the model saw them.
+4. **What the wrong ones have in common**: traits measured on each image (thin or thick strokes, tilted,
+   off-centre, short, faint, touching the picture's edge, ruled lines removed), counted for the wrong ones
+   and for the right ones.
+5. **Commentary from a language model** (optional, off by default): any OpenAI-compatible chat server
+   (``MNIST_COURSE_LLM_URL``, ``MNIST_COURSE_LLM_MODEL``, ``MNIST_COURSE_LLM_KEY``). It gets only numbers
+   and short text descriptions, never images or file names; its answer is shown as plain text.
+
+``--pdf`` prints the same page to PDF with Chromium (Playwright) when both are installed.
+
+Introduced in notebooks/09_logs_and_report.ipynb.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import io
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# =================================================================================================
+# Traits of a digit, measured on the 28x28 image the model saw
+# =================================================================================================
+
+# Thresholds measured on MNIST's 10,000 test digits with :func:`measure_digits`, so that a trait means
+# "rarer than in MNIST": only about 1 test digit in 20 has it (and none is off-centre).
+#: Pixels between the centre of mass and MNIST's centre (14, 14). No MNIST test digit is 0.75 away: centring
+#: moves a digit by whole pixels, so up to 0.71 is only rounding.
+OFF_CENTRE_PIXELS = 1.0
+#: Stroke width in pixels: MNIST's 5th percentile is 2.1 ...
+THIN_STROKE_PIXELS = 2.1
+#: ... and its 95th percentile 4.4.
+THICK_STROKE_PIXELS = 4.4
+#: Slant in degrees (positive: the top leans to the left): MNIST's 95th percentile of its size is 29.
+TILT_DEGREES = 29.0
+#: Height of the ink in pixels: MNIST's 5th percentile is 18 (most digits fill the 20-pixel box).
+SHORT_PIXELS = 18
+#: Mean brightness of the ink pixels (0-1): MNIST's 5th percentile is 0.71.
+FAINT_INK = 0.71
+
+#: Each trait and the words the report uses for it.
+TRAITS = {
+    "thin": "thin strokes",
+    "thick": "thick strokes",
+    "tilted": "tilted (slanted)",
+    "off_centre": "off-centre",
+    "short": "short (smaller than the 20-pixel box)",
+    "faint": "faint ink",
+    "touches_edge": "touching the edge of the picture",
+    "lines_removed": "ruled lines removed from the page",
+}
+
+
+def measure_digits(images) -> dict:
+    """Measure each digit: where its ink sits, how wide its strokes are, how it leans, how tall and bright.
+
+    Args:
+        images: ``(n, 28, 28)`` images, ``float`` in [0, 1] or ``uint8``.
+
+    Returns:
+        ``{name: (n,) float array}`` with ``offset`` (pixels from MNIST's centre), ``stroke`` (stroke width
+        in pixels), ``slant`` (degrees; positive: the top leans left), ``height`` (pixels of ink, top to
+        bottom) and ``strength`` (mean brightness of the ink).
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    from scipy import ndimage
+
+    from mnist_course import handwriting
+
+    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28)
+    if images.size and images.max() > 1.5:
+        images = images / 255.0
+    rows, cols = np.mgrid[0:28, 0:28].astype(np.float32)
+    mass = np.maximum(images.sum(axis=(1, 2)), 1e-6)
+    row = (images * rows).sum(axis=(1, 2)) / mass
+    col = (images * cols).sum(axis=(1, 2)) / mass
+    offset = np.hypot(row - handwriting.MNIST_CENTRE[0], col - handwriting.MNIST_CENTRE[1])
+    down = rows[None] - row[:, None, None]
+    across = cols[None] - col[:, None, None]
+    spread_down = (images * down * down).sum(axis=(1, 2)) / mass
+    shear = (images * down * across).sum(axis=(1, 2)) / mass
+    slant = np.degrees(np.arctan2(shear, np.maximum(spread_down, 1e-6)))
+    # Stroke width as in handwriting.stroke_width: twice the area over the outline, for every image at once.
+    mask = images > 0.5
+    cross = np.zeros((3, 3, 3), bool)
+    cross[1] = [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+    outline = (mask & ~ndimage.binary_erosion(mask, structure=cross, border_value=0)).sum(axis=(1, 2))
+    stroke = 2.0 * mask.sum(axis=(1, 2)) / np.maximum(outline, 1)
+    ink = images > 0.2
+    inked_rows = ink.any(axis=2)
+    height = np.where(inked_rows.any(axis=1), 28 - inked_rows[:, ::-1].argmax(axis=1) - inked_rows.argmax(axis=1), 0)
+    strength = (images * ink).sum(axis=(1, 2)) / np.maximum(ink.sum(axis=(1, 2)), 1)
+    return {"offset": offset, "stroke": stroke, "slant": slant, "height": height.astype(np.float32),
+            "strength": strength}  # fmt: skip
+
+
+def digit_traits(images, rows=None) -> dict:
+    """Which of :data:`TRAITS` each digit has: ``{trait: (n,) bool}``.
+
+    Args:
+        images: ``(n, 28, 28)`` images the model saw.
+        rows: optional log rows (dicts) for the same images; they add the traits only the preprocessing
+            knows (``touches_edge``, ``lines_removed``). Without them those two are all False.
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    measures = measure_digits(images)
+    count = len(measures["offset"])
+    traits = {
+        "thin": measures["stroke"] < THIN_STROKE_PIXELS,
+        "thick": measures["stroke"] > THICK_STROKE_PIXELS,
+        "tilted": np.abs(measures["slant"]) > TILT_DEGREES,
+        "off_centre": measures["offset"] > OFF_CENTRE_PIXELS,
+        "short": measures["height"] < SHORT_PIXELS,
+        "faint": measures["strength"] < FAINT_INK,
+        "touches_edge": np.zeros(count, bool),
+        "lines_removed": np.zeros(count, bool),
+    }
+    if rows is not None:
+        notes = [json.loads(row.get("notes") or "{}") for row in rows]
+        traits["touches_edge"] = np.array([bool(note.get("touches_edge")) for note in notes], bool)
+        traits["lines_removed"] = np.array([(row.get("lines_removed") or 0) > 0 for row in rows], bool)
+    return traits
+
+
+def common_traits(images, wrong, rows=None) -> list[dict]:
+    """What the wrong ones have in common: each trait's share among the wrong and among the right digits.
+
+    Args:
+        images: ``(n, 28, 28)`` your labelled digits as the model saw them.
+        wrong: ``(n,) bool``, True where the model was wrong.
+        rows: the log rows of the same digits (see :func:`digit_traits`).
+
+    Returns:
+        One dict per trait that at least one wrong digit has, the most over-represented first:
+        ``{"trait", "words", "wrong", "wrong_total", "right", "right_total"}`` (counts).
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    wrong = np.asarray(wrong, bool)
+    traits = digit_traits(images, rows)
+    found = []
+    for name, has in traits.items():
+        in_wrong, in_right = int((has & wrong).sum()), int((has & ~wrong).sum())
+        if in_wrong == 0:
+            continue
+        found.append({"trait": name, "words": TRAITS[name], "wrong": in_wrong, "wrong_total": int(wrong.sum()),
+                      "right": in_right, "right_total": int((~wrong).sum())})  # fmt: skip
+    share = lambda count, total: count / total if total else 0.0  # noqa: E731
+    found.sort(key=lambda item: (share(item["wrong"], item["wrong_total"]) - share(item["right"], item["right_total"]),
+                                 item["wrong"]), reverse=True)  # fmt: skip
+    return found
+
+
+# =================================================================================================
+# The training history, kept beside the model
+# =================================================================================================
+
+
+def history_path(model_path) -> Path:
+    """Where the training history of a model file is kept: ``cnn.keras`` -> ``cnn.history.json``."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".history.json")
+
+
+def save_history(history, model_path) -> Path:
+    """Save a training history (Keras ``History`` or its dict) beside the model, for the report's curves.
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    logs = history.history if hasattr(history, "history") else dict(history)
+    clean = {key: [float(value) for value in values] for key, values in logs.items()}
+    path = history_path(model_path)
+    path.write_text(json.dumps(clean, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def load_history(model_path) -> dict | None:
+    """The history saved beside a model file, or None when there is none (or it cannot be read)."""
+    path = history_path(model_path)
+    try:
+        logs = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return logs if isinstance(logs, dict) and logs.get("loss") else None
+
+
+# =================================================================================================
+# The optional commentary from a language model
+# =================================================================================================
+
+#: Environment variables for the commentary: the server's base URL (``http://127.0.0.1:11434/v1`` for a
+#: local Ollama), the model's name, and an API key if the server needs one.
+LLM_URL_VARIABLE = "MNIST_COURSE_LLM_URL"
+LLM_MODEL_VARIABLE = "MNIST_COURSE_LLM_MODEL"
+LLM_KEY_VARIABLE = "MNIST_COURSE_LLM_KEY"
+
+#: Seconds to wait for the answer; a local model on a laptop CPU can take a while to write 200 words.
+LLM_TIMEOUT_SECONDS = 60.0
+
+#: At most this many wrong digits are described to the language model.
+MAX_CASES_IN_PROMPT = 20
+
+LLM_INSTRUCTIONS = (
+    "You help a student in a beginners' course on handwritten-digit recognition with a neural network. "
+    "Below are statistics about their model: its results on the MNIST test set and on digits the student "
+    "wrote or drew themselves, with short descriptions of the digits it read wrong. In at most 200 words of "
+    "plain, short sentences (the student may read English as a second language): say where the model is "
+    "weak on the student's own handwriting, what the wrong digits have in common, and suggest two or three "
+    "things to try. Use only the numbers given; do not invent any."
+)
+
+
+@dataclass
+class LLMSettings:
+    """Where to ask for commentary: an OpenAI-compatible chat server.
+
+    Attributes:
+        url: the base URL, ending in ``/v1`` for most servers.
+        model: the model's name on that server.
+        key: the API key, if the server needs one.
+        timeout: seconds to wait for the answer.
+    """
+
+    url: str
+    model: str | None
+    key: str | None = field(default=None, repr=False)
+    timeout: float = LLM_TIMEOUT_SECONDS
+
+
+def llm_settings(url=None, model=None, key=None, timeout=None) -> LLMSettings | None:
+    """The commentary settings from the arguments, else the ``MNIST_COURSE_LLM_*`` variables; None when off.
+
+    Commentary is off unless a URL is given (``--llm-url`` or ``MNIST_COURSE_LLM_URL``).
+    """
+    url = url or os.environ.get(LLM_URL_VARIABLE)
+    if not url:
+        return None
+    return LLMSettings(url=url, model=model or os.environ.get(LLM_MODEL_VARIABLE) or None,
+                       key=key or os.environ.get(LLM_KEY_VARIABLE) or None,
+                       timeout=float(timeout) if timeout else LLM_TIMEOUT_SECONDS)  # fmt: skip
+
+
+def commentary_prompt(summary: dict) -> list[dict]:
+    """The chat messages sent to the language model: the instructions and the report's numbers as JSON.
+
+    Only :func:`summarise`'s numbers and short descriptions go in: no image, no file name, no path.
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    return [
+        {"role": "system", "content": LLM_INSTRUCTIONS},
+        {"role": "user", "content": json.dumps(summary, indent=1)},
+    ]
+
+
+def ask_for_commentary(settings: LLMSettings, messages: list[dict]) -> tuple[str | None, str | None]:
+    """Ask the chat server; returns ``(answer, None)``, or ``(None, why there is none)`` in one line.
+
+    Never raises: a slow, missing or broken server only means the report has no commentary.
+    """
+    if not settings.model:
+        return None, f"no model name for the language model: set {LLM_MODEL_VARIABLE} or use --llm-model"
+    try:
+        import openai
+    except ImportError:
+        return None, 'the openai package is not installed: pip install "mnist-course[report]"'
+    client = openai.OpenAI(base_url=settings.url, api_key=settings.key or "not-needed", timeout=settings.timeout,
+                           max_retries=0)  # fmt: skip
+    try:
+        completion = client.chat.completions.create(model=settings.model, messages=messages, temperature=0.2,
+                                                    max_tokens=500)  # fmt: skip
+        answer = completion.choices[0].message.content
+    except openai.APITimeoutError:
+        return None, f"the language model at {settings.url} did not answer within {settings.timeout:g} s"
+    except openai.APIConnectionError as error:
+        return None, f"could not reach the language model at {settings.url} ({_first_line(error.__cause__ or error)})"
+    except openai.APIStatusError as error:
+        return None, f"the language model at {settings.url} answered with HTTP error {error.status_code}"
+    except Exception as error:  # JSON that is not a chat completion, and whatever else a server may send
+        return None, f"the language model at {settings.url} sent an answer that is not a chat reply ({_first_line(error)})"
+    finally:
+        client.close()
+    if not isinstance(answer, str) or not answer.strip():
+        return None, f"the language model at {settings.url} sent an empty answer"
+    return answer.strip(), None
+
+
+def _first_line(error) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:160]
+
+
+# =================================================================================================
+# Gathering the numbers
+# =================================================================================================
+
+
+@dataclass
+class Report:
+    """What :func:`build_report` wrote and why anything is missing.
+
+    Attributes:
+        html_path: the HTML file.
+        pdf_path: the PDF file, or None.
+        notes: one line for each thing left out (no PDF, no commentary, no MNIST, ...).
+        summary: the numbers of the report (what a language model would get).
+        sections: the section headings, in order.
+        commentary: the language model's answer, or None.
+    """
+
+    html_path: Path
+    pdf_path: Path | None = None
+    notes: list = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    sections: list = field(default_factory=list)
+    commentary: str | None = None
+
+
+def _matches(row, identity) -> bool:
+    return bool((identity.get("model_id") and row.get("model_id") == identity["model_id"])
+                or (identity.get("weights_id") and row.get("weights_id") == identity["weights_id"]))  # fmt: skip
+
+
+def own_digits(log, identity: dict | None = None) -> tuple[list[dict], str]:
+    """Your own predictions from the log (every tool but ``evaluate``), oldest first, and which model made them.
+
+    Args:
+        log: a :class:`~mnist_course.predlog.PredictionLog`.
+        identity: the report's model (:func:`mnist_course.predlog.model_identity`): only its rows are
+            kept when it has any; otherwise every row is, and the returned line says so.
+
+    Returns:
+        ``(rows, line)``; each row also gets ``image`` ``(28, 28) float32`` and ``probabilities`` ``(10,)``.
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    from mnist_course import predlog
+
+    rows = log.rows(exclude_source="evaluate", newest_first=False)
+    line = f"all {len(rows)} predictions in the log"
+    if identity and rows:
+        mine = [row for row in rows if _matches(row, identity)]
+        if mine:
+            line = f"the {len(mine)} predictions this model made ({len(rows) - len(mine)} by other models left out)"
+            rows = mine
+        else:
+            line = f"none of the {len(rows)} predictions in the log was made by this model; all of them are shown"
+    for row in rows:
+        row["image"] = predlog.png_to_image(row["image_png"])
+        row["probabilities"] = np.asarray(json.loads(row["probabilities"]), dtype=np.float32)
+    return rows, line
+
+
+def _local_day(timestamp: str) -> str:
+    moment = datetime.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return moment.astimezone().strftime("%Y-%m-%d")
+
+
+def describe_case(row, traits: list[str]) -> str:
+    """One short line about a wrong digit for the language model: what was written, what was read, traits."""
+    text = (f"{row['source']}: written {row['true_label']}, read {row['digit']} "
+            f"({100 * row['confidence']:.0f}% sure)")  # fmt: skip
+    return text + (f"; {', '.join(traits)}" if traits else "")
+
+
+def summarise(model_info: dict, test: dict | None, rows: list[dict], traits_found: list[dict]) -> dict:
+    """The report's numbers as one dict: the model, the test set, your own digits and the common traits.
+
+    It holds no images, file names or paths: it is what :func:`commentary_prompt` sends.
+    """
+    summary = {"model": {key: model_info.get(key) for key in ("name", "parameters", "layers")}}
+    if test is not None:
+        summary["mnist_test_set"] = {
+            "images": test["count"],
+            "accuracy_percent": round(100 * test["accuracy"], 2),
+            "accuracy_percent_by_digit": {str(d): round(100 * float(a), 1) for d, a in enumerate(test["per_class"])},
+            "most_confused": [{"written": a, "read_as": b, "times": n} for a, b, n in test["pairs"]],
+        }
+    labelled = [row for row in rows if row["true_label"] is not None]
+    right = sum(row["digit"] == row["true_label"] for row in labelled)
+    by_source = {}
+    for row in rows:
+        entry = by_source.setdefault(row["source"], {"predictions": 0, "with_true_digit": 0, "read_right": 0})
+        entry["predictions"] += 1
+        if row["true_label"] is not None:
+            entry["with_true_digit"] += 1
+            entry["read_right"] += int(row["digit"] == row["true_label"])
+    summary["own_digits"] = {
+        "predictions": len(rows),
+        "with_true_digit": len(labelled),
+        "read_right": int(right),
+        "unsure_answers": int(sum(row["confidence"] < _unsure_below() for row in rows)),
+        "by_tool": by_source,
+    }
+    summary["wrong_ones_have"] = [
+        {"trait": item["words"], "wrong": f"{item['wrong']} of {item['wrong_total']}",
+         "right": f"{item['right']} of {item['right_total']}"}
+        for item in traits_found
+    ]  # fmt: skip
+    wrong = [row for row in labelled if row["digit"] != row["true_label"]]
+    if wrong:
+        wrong = wrong[-MAX_CASES_IN_PROMPT:]  # the newest
+        traits = digit_traits(np.stack([row["image"] for row in wrong]), wrong)
+        summary["wrong_cases"] = [describe_case(row, [TRAITS[name] for name, has in traits.items() if has[index]])
+                                  for index, row in enumerate(wrong)]  # fmt: skip
+    return summary
+
+
+def _unsure_below() -> float:
+    from mnist_course import calibration
+
+    return calibration.UNSURE_BELOW
+
+
+def describe_model(model, model_path=None) -> dict:
+    """The model's name, file, SHA-256, parameters and layers (name, kind, output shape, parameters)."""
+    from mnist_course import models, predlog
+
+    layers = []
+
+    def walk(layer):
+        inner = getattr(layer, "layers", None)
+        if inner:  # a model inside the model (the calibrated course CNN wraps the CNN)
+            for sub in inner:
+                walk(sub)
+            return
+        try:
+            shape = tuple(layer.output.shape)
+        except (AttributeError, ValueError):
+            shape = None
+        if type(layer).__name__ == "InputLayer":
+            return
+        layers.append({"name": layer.name, "kind": type(layer).__name__,
+                       "output": "x".join(str(size) for size in shape[1:]) if shape else "",
+                       "parameters": int(layer.count_params())})  # fmt: skip
+
+    for layer in model.layers:
+        walk(layer)
+    identity = predlog.model_identity(model, model_path)
+    return {"name": model.name, "file": Path(model_path).name if model_path else None,
+            "sha256": identity.get("model_id"), "parameters": int(models.count_parameters(model)),
+            "layers": layers, "identity": identity}  # fmt: skip
+
+
+def mnist_test_results(model, test_per_class=None, data_path=None) -> dict:
+    """The model on MNIST's test set: accuracy, per digit, confusion matrix, the most confused pairs.
+
+    Raises:
+        mnist_course.data.MnistDataError: MNIST cannot be found.
+    """
+    from mnist_course import data, training
+
+    _, (test_images, test_labels) = data.load_course_data(test_per_class=test_per_class, path=data_path)
+    result = training.evaluate(model, data.scale(test_images), test_labels)
+    confusion = result["confusion"].copy()
+    np.fill_diagonal(confusion, 0)
+    order = np.argsort(confusion, axis=None)[::-1]
+    pairs = [(int(i // 10), int(i % 10), int(confusion.flat[i])) for i in order[:5] if confusion.flat[i] > 0]
+    return {"count": len(test_labels), "accuracy": result["accuracy"], "per_class": result["per_class_accuracy"],
+            "predicted": result["predicted"], "labels": np.asarray(test_labels), "images": test_images,
+            "probabilities": result["probabilities"], "pairs": pairs}  # fmt: skip
+
+
+# =================================================================================================
+# HTML
+# =================================================================================================
+
+STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 980px; margin: 24px auto; padding: 0 16px;
+       color: #1d1d1d; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; }
+h2 { border-bottom: 2px solid #1f5fbf; padding-bottom: 3px; margin-top: 1.8em; break-after: avoid; }
+h3 { margin-bottom: 0.3em; break-after: avoid; }
+table { border-collapse: collapse; margin: 8px 0 14px; font-size: 0.92em; }
+th, td { border: 1px solid #c9c9c9; padding: 3px 9px; text-align: left; }
+td.number, th.number { text-align: right; }
+th { background: #eef3fb; }
+img.figure { max-width: 100%; display: block; margin: 6px 0 12px; }
+.gallery { display: flex; flex-wrap: wrap; gap: 10px; }
+.case { width: 104px; font-size: 0.78em; text-align: center; break-inside: avoid; }
+.case img { width: 84px; height: 84px; image-rendering: pixelated; border: 1px solid #999; background: #000; }
+.case.wrong img { border: 2px solid #c0392b; }
+.note { color: #555; font-size: 0.92em; }
+.missing { color: #8a4b00; }
+.commentary { white-space: pre-wrap; background: #f6f6f6; border-left: 4px solid #1f5fbf; padding: 8px 12px; }
+@media print { body { margin: 0 auto; } }
+"""
+
+
+def figure_png(figure) -> bytes:
+    """A matplotlib figure as PNG bytes; the figure is closed, so a notebook does not show it again."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _img(png: bytes, alt: str, css: str = "figure") -> str:
+    encoded = base64.b64encode(png).decode("ascii")
+    return f'<img class="{css}" alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}">'
+
+
+def _table(headers, rows, numeric=()) -> str:
+    head = "".join(f'<th class="{"number" if i in numeric else ""}">{html.escape(str(h))}</th>'
+                   for i, h in enumerate(headers or []))  # fmt: skip
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"number" if i in numeric else ""}">{html.escape(str(v))}</td>'
+                         for i, v in enumerate(row)) + "</tr>"
+        for row in rows
+    )  # fmt: skip
+    return f"<table>{f'<tr>{head}</tr>' if head else ''}{body}</table>"
+
+
+def _percent(count, total) -> str:
+    return f"{100 * count / total:.1f}%" if total else "-"
+
+
+def _model_section(info: dict, history: dict | None) -> str:
+    from mnist_course import plots
+
+    parts = ["<h2 id=\"model\">The model</h2>"]
+    facts = [("name", info["name"]), ("file", info["file"] or "(not saved to a file)"),
+             ("SHA-256 of the file", info["sha256"] or "-"), ("parameters", f"{info['parameters']:,}")]  # fmt: skip
+    parts.append(_table(None, facts))
+    parts.append("<h3>Layers</h3>")
+    parts.append(_table(["layer", "kind", "output shape", "parameters"],
+                        [(l["name"], l["kind"], l["output"], f"{l['parameters']:,}") for l in info["layers"]],
+                        numeric=(3,)))  # fmt: skip
+    parts.append("<h3>Training</h3>")
+    if history:
+        parts.append(_img(figure_png(plots.plot_history(history)), "learning curves: loss and accuracy per epoch"))
+    else:
+        parts.append('<p class="note missing">No training history was saved with this model, so there are no '
+                     "learning curves. <code>mnist-course train</code> saves it beside the model "
+                     "(<code>cnn.history.json</code> next to <code>cnn.keras</code>).</p>")  # fmt: skip
+    return "\n".join(parts)
+
+
+def _test_section(test: dict | None, problem: str | None) -> str:
+    from mnist_course import plots
+
+    parts = ['<h2 id="test">Test results</h2>']
+    if test is None:
+        parts.append(f'<p class="missing">No test results: {html.escape(problem or "")}</p>')
+        return "\n".join(parts)
+    parts.append(f"<p>Accuracy on <b>{test['count']:,}</b> MNIST test images: <b>{100 * test['accuracy']:.2f}%</b> "
+                 f"({int((test['predicted'] != test['labels']).sum())} mistakes).</p>")  # fmt: skip
+    parts.append("<h3>Confusion matrix</h3>")
+    parts.append(_img(figure_png(plots.plot_confusion_matrix(test["labels"], test["predicted"])), "confusion matrix"))
+    parts.append("<h3>Accuracy for each digit</h3>")
+    parts.append(_img(figure_png(plots.plot_per_class_accuracy(test["labels"], test["predicted"])),
+                      "accuracy for each digit"))  # fmt: skip
+    parts.append("<h3>Most confused pairs</h3>")
+    if not test["pairs"]:
+        parts.append("<p>No mistakes on these test images.</p>")
+    for written, read, count in test["pairs"]:
+        where = np.flatnonzero((test["labels"] == written) & (test["predicted"] == read))[:8]
+        parts.append(f"<p>A <b>{written}</b> read as <b>{read}</b>: {'once' if count == 1 else f'{count} times'}.</p>")
+        cases = "".join(f'<div class="case wrong">{_img(_png(test["images"][i]), f"a {written} read as {read}", "")}'
+                        f"<br>{100 * float(test['probabilities'][i][read]):.0f}% sure</div>" for i in where)  # fmt: skip
+        parts.append(f'<div class="gallery">{cases}</div>')
+    return "\n".join(parts)
+
+
+def _png(image) -> bytes:
+    from mnist_course import predlog
+
+    return predlog.image_to_png(image)
+
+
+def _over_time_figure(rows):
+    import matplotlib.pyplot as plt
+
+    labelled = [row for row in rows if row["true_label"] is not None]
+    right = np.array([row["digit"] == row["true_label"] for row in labelled], dtype=float)
+    figure, axis = plt.subplots(figsize=(7, 2.6))
+    numbers = np.arange(1, len(right) + 1)
+    window = max(1, min(10, len(right)))
+    running = np.convolve(right, np.ones(window), "full")[: len(right)] / np.minimum(numbers, window)
+    axis.plot(numbers, 100 * running, "-", color="tab:blue", label=f"last {window} read right (%)")
+    axis.scatter(numbers, 100 * right, s=12, c=["tab:green" if value else "tab:red" for value in right], zorder=3,
+                 label="each digit: right (100) or wrong (0)")  # fmt: skip
+    axis.set_ylim(-5, 105)
+    axis.set_xlabel("your labelled digits, oldest first")
+    axis.set_ylabel("read right (%)")
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    figure.tight_layout()
+    return figure
+
+
+def _own_section(rows: list[dict], which: str, problem: str | None) -> str:
+    parts = ['<h2 id="own">Your own digits</h2>']
+    if problem:
+        parts.append(f'<p class="missing">{html.escape(problem)}</p>')
+        return "\n".join(parts)
+    if not rows:
+        parts.append("<p>The prediction log has none of your own digits yet. Draw on the pad (lesson 07), use "
+                     "<code>mnist-course draw</code> or <code>mnist-course predict</code>, then make the report again.</p>")
+        return "\n".join(parts)
+    labelled = [row for row in rows if row["true_label"] is not None]
+    right = sum(row["digit"] == row["true_label"] for row in labelled)
+    parts.append(f'<p class="note">From {html.escape(which)}.</p>')
+    parts.append(f"<p><b>{len(rows)}</b> predictions; <b>{len(labelled)}</b> with the true digit known "
+                 f"(saved with a label, or from a folder named after the digit); <b>{right}</b> of them read right "
+                 f"(<b>{_percent(right, len(labelled))}</b>).</p>")  # fmt: skip
+    parts.append("<h3>By tool</h3>")
+    table = {}
+    for row in rows:
+        entry = table.setdefault(row["source"], [0, 0, 0])
+        entry[0] += 1
+        if row["true_label"] is not None:
+            entry[1] += 1
+            entry[2] += int(row["digit"] == row["true_label"])
+    parts.append(_table(["tool", "predictions", "true digit known", "read right", "%"],
+                        [(name, a, b, c, _percent(c, b)) for name, (a, b, c) in sorted(table.items())],
+                        numeric=(1, 2, 3, 4)))  # fmt: skip
+    parts.append("<h3>Over time</h3>")
+    days = {}
+    for row in rows:
+        entry = days.setdefault(_local_day(row["time"]), [0, 0, 0])
+        entry[0] += 1
+        if row["true_label"] is not None:
+            entry[1] += 1
+            entry[2] += int(row["digit"] == row["true_label"])
+    parts.append(_table(["day", "predictions", "true digit known", "read right", "%"],
+                        [(day, a, b, c, _percent(c, b)) for day, (a, b, c) in sorted(days.items())],
+                        numeric=(1, 2, 3, 4)))  # fmt: skip
+    if labelled:
+        parts.append(_img(figure_png(_over_time_figure(rows)), "your labelled digits over time: read right or not"))
+    unsure = _unsure_below()
+    shown = [row for row in rows if (row["true_label"] is not None and row["digit"] != row["true_label"])
+             or row["confidence"] < unsure][-48:]  # fmt: skip
+    parts.append("<h3>Wrong and unsure ones: what the model saw</h3>")
+    if not shown:
+        parts.append("<p>None: every digit was read right, and every answer was sure.</p>")
+    else:
+        parts.append(f'<p class="note">Red border: read wrong. The others were read with less than '
+                     f"{100 * unsure:.0f}% confidence. Newest last.</p>")  # fmt: skip
+        cases = []
+        for row in shown:
+            wrong = row["true_label"] is not None and row["digit"] != row["true_label"]
+            caption = f"read {row['digit']} ({100 * row['confidence']:.0f}%)"
+            if row["true_label"] is not None:
+                caption += f"<br>written {row['true_label']}"
+            caption += f"<br>{html.escape(row['source'])}"
+            alt = f"read {row['digit']}" + (f", written {row['true_label']}" if row["true_label"] is not None else "")
+            cases.append(f'<div class="case{" wrong" if wrong else ""}">{_img(row["image_png"], alt, "")}<br>{caption}</div>')
+        parts.append(f'<div class="gallery">{"".join(cases)}</div>')
+    return "\n".join(parts)
+
+
+def _traits_section(rows: list[dict], traits_found: list[dict]) -> str:
+    parts = ['<h2 id="traits">What the wrong ones have in common</h2>']
+    labelled = [row for row in rows if row["true_label"] is not None]
+    wrong = [row for row in labelled if row["digit"] != row["true_label"]]
+    if not wrong:
+        parts.append(f"<p>No wrong ones among your {len(labelled)} digits with a known true digit.</p>")
+        return "\n".join(parts)
+    parts.append('<p class="note">Measured on each 28x28 image the model saw (and on what the preprocessing '
+                 "noted). Each trait is rare in MNIST: about 1 MNIST test digit in 20 has it, and none is "
+                 "off-centre.</p>")  # fmt: skip
+    rows_out = [(item["words"], f"{item['wrong']} of {item['wrong_total']}", _percent(item["wrong"], item["wrong_total"]),
+                 f"{item['right']} of {item['right_total']}", _percent(item["right"], item["right_total"]))
+                for item in traits_found]  # fmt: skip
+    if rows_out:
+        parts.append(_table(["trait", "wrong ones", "%", "right ones", "%"], rows_out, numeric=(1, 2, 3, 4)))
+    else:
+        parts.append(f"<p>None of the {len(wrong)} wrong ones has any of the measured traits.</p>")
+    pairs = {}
+    for row in wrong:
+        pairs[(row["true_label"], row["digit"])] = pairs.get((row["true_label"], row["digit"]), 0) + 1
+    mixed = sorted(pairs.items(), key=lambda item: -item[1])[:5]
+    parts.append("<p>Mixed up most: " + ", ".join(f"{a} read as {b} ({n}x)" for (a, b), n in mixed) + ".</p>")
+    return "\n".join(parts)
+
+
+def _commentary_section(settings: LLMSettings | None, answer: str | None, problem: str | None) -> str:
+    if settings is None:
+        return ""
+    parts = ['<h2 id="commentary">Commentary from a language model</h2>']
+    if answer is None:
+        parts.append(f'<p class="missing">No commentary: {html.escape(problem or "")}.</p>')
+    else:
+        parts.append(f'<p class="note">Written by the language model {html.escape(settings.model or "")} from the '
+                     "numbers above (no images were sent). It can be wrong: check it against the tables.</p>")
+        parts.append(f'<div class="commentary">{html.escape(answer)}</div>')
+    return "\n".join(parts)
+
+
+def _about_section(log_line: str, notes: list[str]) -> str:
+    from mnist_course import __version__
+
+    when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    items = [f"made {when} by mnist-course {__version__}", log_line] + notes
+    return '<h2 id="about">About this report</h2><ul class="note">' + "".join(
+        f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"  # fmt: skip
+
+
+def write_pdf(html_path, pdf_path) -> str | None:
+    """Print an HTML file to PDF with Chromium through Playwright. Returns None, or why there is no PDF.
+
+    Uses Debian's Chromium (``/usr/bin/chromium``, or ``$MNIST_COURSE_CHROMIUM``) and never downloads a browser.
+    """
+    chromium = os.environ.get("MNIST_COURSE_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return 'no PDF: Playwright is not installed (pip install "mnist-course[report]")'
+    if not (Path(chromium).is_file() and os.access(chromium, os.X_OK)):
+        return f"no PDF: Chromium was not found at {chromium} (Debian/Ubuntu: sudo apt-get install chromium)"
+    outcome = {}
+
+    def run():  # in its own thread: Playwright's sync API refuses to run inside a notebook's event loop
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=chromium, args=[
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync"])  # fmt: skip
+                try:
+                    page = browser.new_page()
+                    page.goto(Path(html_path).resolve().as_uri())
+                    page.pdf(path=str(pdf_path), format="A4", print_background=True,
+                             margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})  # fmt: skip
+                finally:
+                    browser.close()
+        except Exception as error:  # the browser could not start or print
+            outcome["error"] = _first_line(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join()
+    return f"no PDF: Chromium could not print the page ({outcome['error']})" if "error" in outcome else None
+
+
+def build_report(model_path=None, out="report.html", *, model=None, pdf=None, log_path=None, test_per_class=None,
+                 data_path=None, llm: LLMSettings | None = None) -> Report:  # fmt: skip
+    """Write the course report as one self-contained HTML file (and a PDF if asked).
+
+    Args:
+        model_path: the ``.keras`` file (its SHA-256 and saved history are used).
+        out: where to write the HTML.
+        model: the model already loaded (else it is loaded from ``model_path``).
+        pdf: where to write a PDF of the same page (None: no PDF).
+        log_path: the prediction log to read (default: :func:`mnist_course.predlog.log_path`).
+        test_per_class: test on this many MNIST test images per digit (None: all 10,000).
+        data_path: ``mnist.npz`` to use (default: found as everywhere in the course).
+        llm: commentary settings (:func:`llm_settings`), or None for no commentary.
+
+    Returns:
+        a :class:`Report`; its ``notes`` say in one line each what is missing and why.
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    from mnist_course import config, data, predlog, training
+
+    if model is None:
+        if model_path is None:
+            raise ValueError("give the model or the path of its .keras file")
+        model = training.load_model(model_path)
+    out = Path(out).expanduser()
+    report = Report(html_path=out)
+    info = describe_model(model, model_path)
+    history = load_history(model_path) if model_path else None
+
+    test, test_problem = None, None
+    try:
+        test = mnist_test_results(model, test_per_class=test_per_class, data_path=data_path)
+    except data.MnistDataError as error:
+        test_problem = str(error)
+        report.notes.append(f"no test results: {error}")
+
+    rows, own_problem, which = [], None, ""
+    path = Path(log_path) if log_path else predlog.log_path()
+    log_line = f"prediction log: {config.display_path(path)}"
+    if not path.exists():
+        which = "the prediction log (empty)"
+    else:
+        try:
+            with predlog.open_log(path) as log:
+                rows, which = own_digits(log, info["identity"])
+        except predlog.PredictionLogError as error:
+            own_problem = str(error)
+            report.notes.append(f"no own digits: {error}")
+    labelled = [row for row in rows if row["true_label"] is not None]
+    wrong_mask = np.array([row["digit"] != row["true_label"] for row in labelled], bool)
+    traits_found = common_traits(np.stack([row["image"] for row in labelled]), wrong_mask, labelled) if labelled else []
+    report.summary = summarise(info, test, rows, traits_found)
+
+    if llm is not None:
+        report.commentary, problem = ask_for_commentary(llm, commentary_prompt(report.summary))
+        if problem:
+            report.notes.append(f"no commentary: {problem}")
+    else:
+        problem = None
+
+    body = [
+        "<h1>Handwritten digits: my model and my own digits</h1>",
+        f'<p class="note">Model {html.escape(info["file"] or info["name"])}; '
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M}.</p>",
+        _model_section(info, history),
+        _test_section(test, test_problem),
+        _own_section(rows, which, own_problem),
+        _traits_section(rows, traits_found) if not own_problem else "",
+        _commentary_section(llm, report.commentary, problem),
+    ]
+    if pdf is not None:
+        pdf = Path(pdf).expanduser()
+    notes_for_page = [note for note in report.notes]
+    page_body = "\n".join(part for part in body if part)
+    document = _document(page_body + "\n" + _about_section(log_line, notes_for_page))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(document, encoding="utf-8")
+    if pdf is not None:
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        missing = write_pdf(out, pdf)
+        if missing:
+            report.notes.append(missing)
+        else:
+            report.pdf_path = pdf
+    import re
+
+    report.sections = re.findall(r"<h2 id=\"\w+\">([^<]+)</h2>", document)
+    return report
+
+
+def _document(body: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            # Nothing may come from the network: images are data: URLs, the style is inline.
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
+            "style-src 'unsafe-inline'\">"
+            "<title>mnist-course report</title>"
+            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")  # fmt: skip

@@ -40,24 +40,50 @@ class Augmentation:
     pen: bool = True  # thicker or thinner pen
 
 
-def affine_layers():
-    """Keras preprocessing layers for tilt, slant, size and position (one random change per image).
+def random_affine(batch, rotation_degrees: float = MAX_ROTATION_DEGREES, shear: float = MAX_SHEAR,
+                  zoom: float = MAX_ZOOM, shift_pixels: float = MAX_SHIFT_PIXELS):
+    """Tilt, slant, resize and move every image at random, in one transform per image.
 
-    Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
+    It makes the same four changes as ``affine_layers`` (rotation, horizontal shear, zoom and shift about
+    the centre), but composes them into one 2x3 matrix per image and moves the pixels once
+    (``keras.ops.image.affine_transform``, bilinear, empty outside), which is about three times faster
+    on a CPU than four layers that each move the pixels.
+
+    Args:
+        batch: ``(n, 28, 28, 1) float32``.
+        rotation_degrees, shear, zoom, shift_pixels: the largest change of each kind (uniform in +-).
+
+    Used when the course CNN and ``cnn_large`` train; notebooks/08_toward_99_7.ipynb shows the layers it replaces.
     """
-    from keras import layers
+    import math
+
+    import tensorflow as tf
 
     import keras
 
-    return keras.Sequential(
-        [
-            layers.RandomRotation(MAX_ROTATION_DEGREES / 360.0, fill_mode="constant"),
-            layers.RandomShear(x_factor=MAX_SHEAR, y_factor=0.0, fill_mode="constant"),
-            layers.RandomZoom((-MAX_ZOOM, MAX_ZOOM), fill_mode="constant"),
-            layers.RandomTranslation(MAX_SHIFT_PIXELS / 28.0, MAX_SHIFT_PIXELS / 28.0, fill_mode="constant"),
-        ],
-        name="affine",
-    )
+    count = tf.shape(batch)[0]
+    height, width = batch.shape[1], batch.shape[2]
+
+    def uniform(limit):
+        return tf.random.uniform([count], -limit, limit)
+
+    angle = uniform(math.radians(rotation_degrees))
+    slant = uniform(shear)
+    scale = 1.0 + uniform(zoom)
+    centre_x, centre_y = (width - 1) / 2.0, (height - 1) / 2.0
+    to_x, to_y = centre_x + uniform(shift_pixels), centre_y + uniform(shift_pixels)
+    cos, sin = tf.cos(angle), tf.sin(angle)
+    # Forward map (input -> output): scale * rotation @ shear. affine_transform wants the inverse
+    # (for each output pixel, where to read in the input).
+    a00, a01 = scale * cos, scale * (cos * slant - sin)
+    a10, a11 = scale * sin, scale * (sin * slant + cos)
+    det = a00 * a11 - a01 * a10
+    i00, i01, i10, i11 = a11 / det, -a01 / det, -a10 / det, a00 / det
+    b0 = centre_x - i00 * to_x - i01 * to_y
+    b1 = centre_y - i10 * to_x - i11 * to_y
+    zeros = tf.zeros([count])
+    transform = tf.stack([i00, i01, b0, i10, i11, b1, zeros, zeros], axis=1)
+    return keras.ops.image.affine_transform(batch, transform, interpolation="bilinear", fill_mode="constant")
 
 
 def elastic_wobble(batch, pixels: float = ELASTIC_PIXELS, grid: int = ELASTIC_GRID):
@@ -114,11 +140,10 @@ def augmenter(which: Augmentation = Augmentation()):
 
     Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
     """
-    affine = affine_layers() if which.affine else None
 
     def augment_batch(batch):
-        if affine is not None:
-            batch = affine(batch, training=True)
+        if which.affine:
+            batch = random_affine(batch)
         if which.elastic:
             batch = elastic_wobble(batch)
         if which.pen:

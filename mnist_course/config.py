@@ -17,6 +17,12 @@ FAST_MODE_VARIABLE = "MNIST_COURSE_FAST"
 #: Environment variable for the folder where the course keeps models and your own digits.
 HOME_VARIABLE = "MNIST_COURSE_HOME"
 
+#: Environment variable that forces the number format of the course's CNNs: "float32" or "mixed_bfloat16".
+PRECISION_VARIABLE = "MNIST_COURSE_PRECISION"
+
+#: The number formats ``MNIST_COURSE_PRECISION`` may ask for ("auto" or empty: the fastest here).
+PRECISIONS = ("float32", "mixed_bfloat16")
+
 
 def is_fast_mode() -> bool:
     """Return True when ``MNIST_COURSE_FAST`` asks for fast mode.
@@ -35,6 +41,25 @@ def pick(full, fast):
     Example: ``num_epochs = pick(full=10, fast=1)``.
     """
     return fast if is_fast_mode() else full
+
+
+def precision_asked() -> str | None:
+    """The number format ``MNIST_COURSE_PRECISION`` asks for, or None to let the course pick the fastest.
+
+    Raises:
+        ValueError: the variable holds something other than "float32", "mixed_bfloat16" or "auto".
+
+    Used by ``models.fast_dtype_policy``; notebooks/08_toward_99_7.ipynb compares the two formats.
+    """
+    value = os.environ.get(PRECISION_VARIABLE, "").strip().lower()
+    if value in {"", "auto"}:
+        return None
+    if value in {"bfloat16", "bf16"}:
+        value = "mixed_bfloat16"
+    if value not in PRECISIONS:
+        raise ValueError(f"{PRECISION_VARIABLE}={value!r} is not a number format the course knows; "
+                         f"use one of: {', '.join(PRECISIONS)} (or auto)")
+    return value
 
 
 def set_seed(seed: int = 42) -> None:

@@ -262,13 +262,14 @@ def confusion_matrix(true_labels, predicted_labels, num_classes: int = models.NU
     return matrix
 
 
-def evaluate(model, images, labels) -> dict:
+def evaluate(model, images, labels, tta: bool = False) -> dict:
     """Test a model: accuracy, accuracy of each digit, the confusion matrix and the predictions.
 
     Args:
         model: a trained model.
         images: ``(n, 28, 28)`` float32 in [0, 1].
         labels: ``(n,)`` digits.
+        tta: average each image's answers over five views (``models.predict_proba_tta``).
 
     Returns:
         dict with ``accuracy`` (float 0-1), ``per_class_accuracy`` (``(10,)`` float), ``confusion``
@@ -279,7 +280,7 @@ def evaluate(model, images, labels) -> dict:
     labels = np.asarray(labels)
     if labels.ndim == 2:
         labels = labels.argmax(axis=1)
-    probabilities = models.predict_proba(model, images)
+    probabilities = (models.predict_proba_tta if tta else models.predict_proba)(model, images)
     predicted = probabilities.argmax(axis=1)
     matrix = confusion_matrix(labels, predicted)
     per_class = np.diag(matrix) / np.maximum(1, matrix.sum(axis=1))

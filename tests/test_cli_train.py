@@ -63,6 +63,8 @@ def test_list_models(capsys):
         (["train", "--model", "resnet"], "unknown model"),
         (["train", "--epochs", "0"], "--epochs"),
         (["train", "--out", "model.h5"], ".keras"),
+        (["train", "--model", "cnn", "--members", "3"], "--members goes with --model ensemble"),
+        (["train", "--model", "ensemble", "--members", "1"], "--members must be between 2 and 20"),
         (["train", "--data", "/nowhere/mnist.npz", "--limit", "5"], "MNIST file not found"),
         (["evaluate", "/nowhere/model.keras"], "model file not found: /nowhere/model.keras"),
     ],
@@ -84,3 +86,29 @@ def test_evaluate_a_file_that_is_not_a_model(tmp_path, capsys):
     text.write_text("hello")
     assert main(["evaluate", str(text)]) != 0
     assert "not a .keras model file" in capsys.readouterr().err
+
+
+def test_train_an_ensemble_resumes_and_evaluates_with_tta(tmp_path, course_home, capsys):
+    out = tmp_path / "ensemble.keras"
+    argv = ["train", "--model", "ensemble", "--members", "2", "--epochs", "1", "--limit", "40", "--out", str(out)]
+    assert main(argv) == 0
+    output = capsys.readouterr().out
+    assert output.count("test accuracy") == 3  # two members, then the ensemble
+    assert sorted(path.name for path in (tmp_path / "ensemble.members").iterdir()) == [
+        "member_1.json", "member_1.keras", "member_2.json", "member_2.keras"]
+    # A run that stopped half-way starts from the members it finished.
+    (tmp_path / "ensemble.members" / "member_2.keras").unlink()
+    assert main(argv) == 0
+    output = capsys.readouterr().out
+    assert "Member 1/2: found from an earlier run" in output and "Member 2/2 (seed 43)" in output
+
+    assert main(["evaluate", str(out), "--limit", "20", "--tta"]) == 0
+    output = capsys.readouterr().out
+    assert "mean of 5 views" in output
+    assert float(output.split("Test accuracy: ")[1].split("%")[0]) > 30  # 1 epoch on 400 images; chance is 10
+
+
+def test_train_refuses_an_unknown_precision(monkeypatch, course_home, capsys):
+    monkeypatch.setenv("MNIST_COURSE_PRECISION", "half")
+    assert main(["train", "--epochs", "1", "--limit", "5"]) == 2
+    assert "MNIST_COURSE_PRECISION" in capsys.readouterr().err

@@ -13,6 +13,7 @@ EXPECTED_PARAMETERS = {
     "cnn_simple": 693_962,
     "cnn_three_conv": 93_322,
     "cnn_dropout": 1_199_882,
+    "cnn_large": 331_306,  # 330,314 learned and 992 batch-norm statistics
 }
 
 
@@ -70,3 +71,58 @@ def test_every_model_has_a_recipe_and_a_description():
         assert models.RECIPES[name].epochs >= 1
         assert models.DESCRIPTIONS[name]
     assert models.recipe_for("my_own_model").epochs >= 1
+
+
+def test_ensemble_averages_its_members_and_survives_saving(tmp_path):
+    from mnist_course import calibration, training
+
+    first, second = models.build("cnn"), models.build("cnn_simple")
+    images = np.random.default_rng(1).random((5, 28, 28), dtype=np.float32)
+    ensemble = models.ensemble([first, second])
+    expected = (models.predict_proba(first, images) + models.predict_proba(second, images)) / 2
+    np.testing.assert_allclose(models.predict_proba(ensemble, images), expected, atol=1e-6)
+    # Calibrated and saved as one .keras file, it loads (safe mode) and answers the same.
+    calibrated = calibration.calibrate(ensemble, images, np.arange(5), name="ensemble")
+    path = training.save_model(calibrated, tmp_path / "ensemble.keras")
+    loaded = training.load_model(path)
+    np.testing.assert_allclose(models.predict_proba(loaded, images), models.predict_proba(calibrated, images), atol=1e-6)
+    assert [member.name for member in models.ensemble_members(loaded)] == ["member_1", "member_2"]
+    assert models.ensemble_members(first) == []
+
+
+def test_an_ensemble_needs_two_cnns():
+    with pytest.raises(ValueError, match="at least two"):
+        models.ensemble([models.build("cnn")])
+    with pytest.raises(ValueError, match="28x28x1"):
+        models.ensemble([models.build("cnn"), models.build("mlp_128")])
+
+
+def test_shifted_moves_pixels_and_fills_with_black():
+    image = np.zeros((28, 28), np.float32)
+    image[5, 7] = 1.0
+    image[27, 0] = 1.0  # moved down and left, it leaves the image
+    moved = models.shifted(image, 1, -1)[0]
+    assert moved[6, 6] == 1.0 and moved.sum() == 1.0
+    np.testing.assert_array_equal(models.shifted(image, 0, 0)[0], image)
+
+
+def test_test_time_augmentation_averages_the_shifted_views():
+    model = models.build("cnn")
+    images = np.random.default_rng(2).random((4, 28, 28), dtype=np.float32)
+    views = [models.predict_proba(model, models.shifted(images, r, c)) for r, c in models.TTA_SHIFTS]
+    np.testing.assert_allclose(models.predict_proba_tta(model, images), np.mean(views, axis=0), atol=1e-6)
+    assert not np.allclose(models.predict_proba_tta(model, images), models.predict_proba(model, images))
+
+
+@pytest.mark.parametrize("asked, expected", [("float32", "float32"), ("mixed_bfloat16", "mixed_bfloat16"),
+                                             ("bf16", "mixed_bfloat16")])
+def test_precision_variable_forces_the_number_format(monkeypatch, asked, expected):
+    monkeypatch.setenv("MNIST_COURSE_PRECISION", asked)
+    assert models.fast_dtype_policy() == expected
+    assert models.build("cnn").layers[0].dtype_policy.name == expected
+
+
+def test_a_wrong_precision_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("MNIST_COURSE_PRECISION", "float8")
+    with pytest.raises(ValueError, match="MNIST_COURSE_PRECISION='float8'.*float32, mixed_bfloat16"):
+        models.fast_dtype_policy()

@@ -140,3 +140,19 @@ def test_load_or_train_cnn_trains_and_saves_when_missing(course_home, mnist):
     _, (x_test, y_test) = mnist
     images, labels = data.balanced_subset(x_test, y_test, per_class=30, seed=2)
     assert training.evaluate(model, data.scale(images), labels)["accuracy"] > 0.8
+
+
+def test_random_affine_moves_digits_but_keeps_them_whole(mnist):
+    import tensorflow as tf
+
+    from mnist_course import augment, data
+
+    (images, _), _ = mnist
+    batch = tf.constant(data.scale(images[:200]).reshape(-1, 28, 28, 1))
+    still = augment.random_affine(batch, rotation_degrees=0, shear=0, zoom=0, shift_pixels=0).numpy()
+    np.testing.assert_allclose(still, batch.numpy(), atol=1e-5)  # no change asked: the same pixels
+    moved = augment.random_affine(batch).numpy()
+    assert moved.shape == (200, 28, 28, 1)
+    assert np.abs(moved - batch.numpy()).mean() > 0.02  # every batch changes
+    ink_before, ink_after = batch.numpy().sum(axis=(1, 2, 3)), moved.sum(axis=(1, 2, 3))
+    assert np.median(ink_after / ink_before) == pytest.approx(1.0, abs=0.15)  # the digit stays in the frame

@@ -1,4 +1,4 @@
-"""``mnist-course evaluate [MODEL_PATH]``: accuracy, accuracy per digit and the confusion matrix.
+"""``mnist-course evaluate [MODEL_PATH] [--tta]``: accuracy, accuracy per digit and the confusion matrix.
 
 Introduced in notebooks/03_mlp.ipynb.
 """
@@ -33,15 +33,17 @@ def run(args) -> int:
         _, (test_images, test_labels) = data.load_course_data(test_per_class=limit, path=args.data)
     except data.MnistDataError as error:
         return fail("evaluate", str(error))
+    tta = getattr(args, "tta", False)
     try:
-        result = training.evaluate(model, data.scale(test_images), test_labels)
+        result = training.evaluate(model, data.scale(test_images), test_labels, tta=tta)
     except ValueError as error:
         return fail("evaluate", f"{model_path} does not take 28x28 digit images ({error})")
     from mnist_course import predlog  # one row per test image in the prediction log (lesson 09)
 
     predlog.log_predictions("evaluate", test_images, result["probabilities"], true_labels=test_labels,
                             model=model, model_path=model_path)  # fmt: skip
-    print(f"Test accuracy: {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
+    views = " (test-time augmentation: the mean of 5 views of each image)" if tta else ""
+    print(f"Test accuracy: {100 * result['accuracy']:.2f}% on {len(test_labels)} images{views}")
     print("Accuracy per digit:")
     for digit, accuracy in enumerate(result["per_class_accuracy"]):
         print(f"  {digit}: {100 * accuracy:.2f}%")

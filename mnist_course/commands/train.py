@@ -5,6 +5,7 @@ Introduced in notebooks/05_cnn.ipynb.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -15,6 +16,27 @@ COURSE_MODEL = "cnn"
 
 #: ``--limit`` range: images per digit (MNIST's training set has at least 5,421 of each).
 MAX_TRAIN_PER_DIGIT = 5000
+
+#: ``--model ensemble``: the model each member is, and how many members by default.
+ENSEMBLE = "ensemble"
+ENSEMBLE_MEMBER_MODEL = "cnn_large"
+ENSEMBLE_MEMBERS = 3
+
+
+def model_names() -> list[str]:
+    """The names ``--model`` accepts: every model of ``models.BUILDERS``, and ``ensemble``."""
+    from mnist_course import models
+
+    return [*models.MODEL_NAMES, ENSEMBLE]
+
+
+def describe(name: str) -> str:
+    """One line about a ``--model`` name."""
+    from mnist_course import models
+
+    if name == ENSEMBLE:
+        return f"average of {ENSEMBLE_MEMBERS} {ENSEMBLE_MEMBER_MODEL} models (--members N), saved as one model"
+    return models.DESCRIPTIONS[name]
 
 
 def default_out(model_name: str) -> Path:
@@ -31,26 +53,50 @@ def default_out(model_name: str) -> Path:
     return course_model.with_name(f"{model_name}.keras")
 
 
+def members_folder(out: Path) -> Path:
+    """Where ``train --model ensemble --out OUT`` keeps each member as it finishes: ``OUT.members/``.
+
+    A run that stops half-way (Ctrl+C, a closed laptop) starts again from the members already there.
+    """
+    return out.with_name(out.stem + ".members")
+
+
+def _check(args) -> str | None:
+    """The problem with the arguments in one line, or None."""
+    if args.model not in model_names():
+        return f"unknown model {args.model!r}; choose one of: {', '.join(model_names())}"
+    if args.epochs is not None and args.epochs < 1:
+        return f"--epochs must be at least 1, got {args.epochs}"
+    if args.limit is not None and not 1 <= args.limit <= MAX_TRAIN_PER_DIGIT:
+        return f"--limit must be between 1 and {MAX_TRAIN_PER_DIGIT} images per digit, got {args.limit}"
+    members = getattr(args, "members", None)
+    if members is not None and (args.model != ENSEMBLE or not 2 <= members <= 20):
+        return ("--members goes with --model ensemble" if args.model != ENSEMBLE
+                else f"--members must be between 2 and 20, got {members}")  # fmt: skip
+    return None
+
+
 def run(args) -> int:
     """Train, test and save a model. Returns the exit status: 0, or 2 with one line on stderr for bad input.
 
     Introduced in notebooks/05_cnn.ipynb.
     """
-    from mnist_course import calibration, config, data, models, training
+    from mnist_course import config, data
 
     if getattr(args, "list", False):
-        for name in models.MODEL_NAMES:
-            print(f"{name:15} {models.DESCRIPTIONS[name]}")
+        for name in model_names():
+            print(f"{name:15} {describe(name)}")
         return 0
-    if args.model not in models.BUILDERS:
-        return fail("train", f"unknown model {args.model!r}; choose one of: {', '.join(models.MODEL_NAMES)}")
-    if args.epochs is not None and args.epochs < 1:
-        return fail("train", f"--epochs must be at least 1, got {args.epochs}")
-    if args.limit is not None and not 1 <= args.limit <= MAX_TRAIN_PER_DIGIT:
-        return fail("train", f"--limit must be between 1 and {MAX_TRAIN_PER_DIGIT} images per digit, got {args.limit}")
+    problem = _check(args)
+    if problem:
+        return fail("train", problem)
     out = Path(args.out).expanduser() if args.out else default_out(args.model)
     if out.suffix != ".keras":
         return fail("train", f"--out must end in .keras, got {out.name!r}")
+    try:
+        config.precision_asked()
+    except ValueError as error:
+        return fail("train", str(error))
     config.quiet_tensorflow()
     try:
         (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
@@ -58,17 +104,71 @@ def run(args) -> int:
         )
     except data.MnistDataError as error:
         return fail("train", str(error))
-    print(f"Training {args.model} ({models.DESCRIPTIONS[args.model]}) on {len(train_images)} images")
-    config.set_seed(args.seed)
-    started = time.perf_counter()
-    model, _ = training.train_calibrated(args.model, data.scale(train_images), train_labels,
-                                         epochs=args.epochs, seed=args.seed)
-    seconds = time.perf_counter() - started
-    result = training.evaluate(model, data.scale(test_images), test_labels)
+    images, tests = data.scale(train_images), (data.scale(test_images), test_labels)
+    if args.model == ENSEMBLE:
+        model = _train_ensemble(args, out, images, train_labels, tests)
+    else:
+        print(f"Training {args.model} ({describe(args.model)}) on {len(images)} images")
+        model = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
+    _report_calibration(model, tests)
+    from mnist_course import training
+
     training.save_model(model, out)
-    error = calibration.expected_calibration_error(result["probabilities"], test_labels)
-    print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
-    print(f"Confidence calibrated (temperature {calibration.temperature_of(model):.2f}): "
-          f"calibration error {100 * error:.2f}% on the test images")
     print(f"Saved to {out}")
     return 0
+
+
+def _train_one(name, seed, epochs, images, labels, tests, verbose=True):
+    """Train one calibrated model and print its time and test accuracy."""
+    from mnist_course import config, training
+
+    config.set_seed(seed)
+    started = time.perf_counter()
+    model, _ = training.train_calibrated(name, images, labels, epochs=epochs, seed=seed, verbose=verbose)
+    seconds = time.perf_counter() - started
+    result = training.evaluate(model, *tests)
+    print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(tests[1])} images")
+    return model
+
+
+def _train_ensemble(args, out, images, labels, tests):
+    """Train (or find, from an earlier run) each member, then join them into one calibrated model."""
+    from mnist_course import calibration, models, training
+
+    count = args.members or ENSEMBLE_MEMBERS
+    folder = members_folder(out)
+    settings = {"model": ENSEMBLE_MEMBER_MODEL, "epochs": args.epochs, "limit": args.limit,
+                "precision": models.fast_dtype_policy()}  # fmt: skip
+    print(f"Training an ensemble of {count} {ENSEMBLE_MEMBER_MODEL} models on {len(images)} images; "
+          f"each member is kept in {folder} as it finishes")
+    members = []
+    started = time.perf_counter()
+    for number in range(1, count + 1):
+        seed = args.seed + number - 1
+        path = folder / f"member_{number}.keras"
+        notes = path.with_suffix(".json")
+        wanted = dict(settings, seed=seed)
+        if path.exists() and notes.exists() and json.loads(notes.read_text(encoding="utf-8")) == wanted:
+            print(f"Member {number}/{count}: found from an earlier run ({path.name}), not trained again")
+            members.append(training.load_model(path))
+            continue
+        print(f"Member {number}/{count} (seed {seed}):")
+        member = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
+        training.save_model(member, path)
+        notes.write_text(json.dumps(wanted), encoding="utf-8")
+        members.append(member)
+    held_out = max(1, int(round(len(images) * 0.1)))  # the members' own validation part (train_calibrated)
+    model = calibration.calibrate(models.ensemble(members), images[-held_out:], labels[-held_out:], name=ENSEMBLE)
+    result = training.evaluate(model, *tests)
+    print(f"Ensemble: {time.perf_counter() - started:.0f} s in all; test accuracy "
+          f"{100 * result['accuracy']:.2f}% on {len(tests[1])} images")
+    return model
+
+
+def _report_calibration(model, tests):
+    from mnist_course import calibration, models
+
+    probabilities = models.predict_proba(model, tests[0])
+    error = calibration.expected_calibration_error(probabilities, tests[1])
+    print(f"Confidence calibrated (temperature {calibration.temperature_of(model):.2f}): "
+          f"calibration error {100 * error:.2f}% on the test images")

@@ -128,9 +128,10 @@ class DrawingApp:
     # --- buttons --------------------------------------------------------------------------
     def predict(self):
         """Read the drawing with the model and show the digit and the probabilities."""
-        self.reading = widgets.read_drawing(self.ink(), self.model)
+        ink = self.ink()
+        self.reading = widgets.read_drawing(ink, self.model)
         self._log_id = predlog.log_preprocessed("desktop", self.reading.preprocessed, self.reading.probabilities,
-                                                model=self.model)  # fmt: skip
+                                                model=self.model, notes=predlog.drawing_notes(ink))  # fmt: skip
         self._show(self.reading)
         if self.reading.blank:
             self._report({"event": "prediction", "prediction": None, "strokes": len(self.strokes)})
@@ -170,9 +171,11 @@ class DrawingApp:
             return None
         path = widgets.save_drawing(self.ink(), int(label), self.save_folder)
         if self._log_id is None:  # saved without Predict: log the prediction now, with its label
-            reading = widgets.read_drawing(self.ink(), self.model)
+            ink = self.ink()
+            reading = widgets.read_drawing(ink, self.model)
             self._log_id = predlog.log_preprocessed("desktop", reading.preprocessed, reading.probabilities,
-                                                    model=self.model, true_label=int(label))  # fmt: skip
+                                                    model=self.model, true_label=int(label),
+                                                    notes=predlog.drawing_notes(ink))  # fmt: skip
         else:
             predlog.label_prediction(self._log_id, int(label))
         self.status.configure(text=f"Saved as {label}: {path}")

@@ -185,7 +185,7 @@ class PredictionLog:
     Raises:
         PredictionLogError: the file is damaged, another program's database, or from a newer course.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Returned by :func:`open_log`, which notebooks/09_logs_and_report.ipynb uses.
     """
 
     def __init__(self, path):
@@ -450,7 +450,8 @@ def preprocessing_notes(result, cleanup=None) -> dict:
         cleanup: the :class:`~mnist_course.handwriting.Cleanup` it ran with (default: all steps).
 
     Returns:
-        ``{"polarity", "lines_removed", "stroke_before", "stroke_after", "crop"}``. ``lines_removed``
+        ``{"touches_edge", "polarity", "lines_removed", "stroke_before", "stroke_after", "crop"}``
+        (``touches_edge``: the digit reaches the picture's border, so part of it may be cut off). ``lines_removed``
         counts the straight ruled or grid lines taken out of the picture (the same
         ``handwriting.remove_lines`` step, done again on the ink the preprocessing kept in ``steps``).
 
@@ -467,13 +468,28 @@ def preprocessing_notes(result, cleanup=None) -> dict:
         _cleaned, lines = handwriting.remove_lines(mask, faint=ink > floor)
         lines_removed = _count_lines(lines)
     before, after = result.stroke_width
+    picture = result.steps.get("greyscale")
+    top, left, bottom, right = result.box
+    touches = picture is not None and (top <= 0 or left <= 0 or bottom >= picture.shape[0] or right >= picture.shape[1])
     return {
+        "touches_edge": bool(touches),
         "polarity": "dark ink" if result.dark_ink else "light ink",
         "lines_removed": lines_removed,
         "stroke_before": round(float(before), 2),
         "stroke_after": round(float(after), 2),
         "crop": ",".join(str(int(value)) for value in result.box),
     }
+
+
+def drawing_notes(ink) -> dict:
+    """Notes about a drawing that the preprocessing cannot see: does the ink touch the pad's edge?
+
+    Args:
+        ink: ``(h, w) uint8`` drawing, 255 = ink (what the pad sends).
+    """
+    ink = np.asarray(ink)
+    border = max(ink[0].max(initial=0), ink[-1].max(initial=0), ink[:, 0].max(initial=0), ink[:, -1].max(initial=0))
+    return {"touches_edge": bool(border >= 32)}
 
 
 def make_entry(source: str, image, probabilities, *, identity: dict | None = None, file_name=None,
@@ -558,7 +574,7 @@ def model_identity(model=None, model_path=None) -> dict:
     :func:`remember_model_file` noted), None when the model was never loaded from a file;
     ``weights_id`` is the SHA-256 of the weights (computed once per model). The report matches either.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Used when a prediction is logged; lesson 09 reads the ids from the log.
     """
     if model is not None and model_path is None and model in _identities:
         return _identities[model]
@@ -652,7 +668,7 @@ def log_prediction(source: str, image, probabilities, *, model=None, model_path=
     Never raises: a problem with the log is reported once on stderr and the program goes on.
     See :func:`make_entry` for the arguments; ``model``/``model_path`` give the model's identity.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Used by the course's tools; lesson 09 reads what they write.
     """
 
     def write(log):
@@ -684,7 +700,7 @@ def log_predictions(source: str, images, probabilities, *, true_labels=None, mod
 def label_prediction(row_id, label) -> bool:
     """Record the real digit of a logged prediction (the pad's and the desktop app's Save). Never raises.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Used by the pad's and the desktop app's Save; lesson 09 reads the labels.
     """
     if row_id is None:
         return False
@@ -709,7 +725,7 @@ def log_preprocessed(source: str, result, probabilities, *, model=None, model_pa
 
     Returns the row id, or None. Never raises, like :func:`log_prediction`.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Used by the pad, the desktop app, ``predict`` and the upload helper; lesson 09 reads what they write.
     """
     if result is None or probabilities is None or not logging_enabled():
         return None

@@ -61,7 +61,7 @@ TRAITS = {
     "thick": "thick strokes",
     "tilted": "tilted (slanted)",
     "off_centre": "off-centre",
-    "short": "short (smaller than the 20-pixel box)",
+    "short": "short (under 18 pixels tall)",
     "faint": "faint ink",
     "touches_edge": "touching the edge of the picture",
     "lines_removed": "ruled lines removed from the page",
@@ -351,7 +351,7 @@ def own_digits(log, identity: dict | None = None) -> tuple[list[dict], str]:
     Returns:
         ``(rows, line)``; each row also gets ``image`` ``(28, 28) float32`` and ``probabilities`` ``(10,)``.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Used by :func:`build_report` (lesson 09).
     """
     from mnist_course import predlog
 
@@ -387,7 +387,7 @@ def summarise(model_info: dict, test: dict | None, rows: list[dict], traits_foun
 
     It holds no images, file names or paths: it is what :func:`commentary_prompt` sends.
     """
-    summary = {"model": {key: model_info.get(key) for key in ("name", "parameters", "layers")}}
+    summary = {}
     if test is not None:
         summary["mnist_test_set"] = {
             "images": test["count"],
@@ -404,13 +404,13 @@ def summarise(model_info: dict, test: dict | None, rows: list[dict], traits_foun
         if row["true_label"] is not None:
             entry["with_true_digit"] += 1
             entry["read_right"] += int(row["digit"] == row["true_label"])
-    summary["own_digits"] = {
+    summary = {"own_digits": {
         "predictions": len(rows),
         "with_true_digit": len(labelled),
         "read_right": int(right),
         "unsure_answers": int(sum(row["confidence"] < _unsure_below() for row in rows)),
         "by_tool": by_source,
-    }
+    }, **summary}
     summary["wrong_ones_have"] = [
         {"trait": item["words"], "wrong": f"{item['wrong']} of {item['wrong_total']}",
          "right": f"{item['right']} of {item['right_total']}"}
@@ -422,6 +422,7 @@ def summarise(model_info: dict, test: dict | None, rows: list[dict], traits_foun
         traits = digit_traits(np.stack([row["image"] for row in wrong]), wrong)
         summary["wrong_cases"] = [describe_case(row, [TRAITS[name] for name, has in traits.items() if has[index]])
                                   for index, row in enumerate(wrong)]  # fmt: skip
+    summary["model"] = {key: model_info.get(key) for key in ("name", "parameters")}
     return summary
 
 
@@ -716,6 +717,37 @@ def _about_section(log_line: str, notes: list[str]) -> str:
     items = [f"made {when} by mnist-course {__version__}", log_line] + notes
     return '<h2 id="about">About this report</h2><ul class="note">' + "".join(
         f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"  # fmt: skip
+
+
+#: The report's look for a part of it shown inside a notebook: only its own elements, never the notebook's.
+NOTEBOOK_STYLE = """
+.mnist-report table { border-collapse: collapse; margin: 6px 0 10px; }
+.mnist-report th, .mnist-report td { border: 1px solid #c9c9c9; padding: 2px 8px; }
+.mnist-report .gallery { display: flex; flex-wrap: wrap; gap: 8px; }
+.mnist-report .case { width: 96px; font-size: 0.78em; text-align: center; }
+.mnist-report .case img { width: 72px; height: 72px; image-rendering: pixelated; border: 1px solid #999; }
+.mnist-report .case.wrong img { border: 2px solid #c0392b; }
+.mnist-report img.figure { max-width: 100%; }
+"""
+
+
+def notebook_view(html_path, sections=("own", "traits", "commentary")) -> str:
+    """Some sections of a written report as an HTML fragment for a notebook (``IPython.display.HTML``).
+
+    Args:
+        html_path: the report :func:`build_report` wrote.
+        sections: the ids of the sections to show (``model``, ``test``, ``own``, ``traits``,
+            ``commentary``, ``about``).
+
+    Introduced in notebooks/09_logs_and_report.ipynb.
+    """
+    import re
+
+    page = Path(html_path).read_text(encoding="utf-8")
+    parts = re.split(r'(?=<h2 id=")', page.split("<body>", 1)[1].rsplit("</body>", 1)[0])
+    chosen = [part for part in parts if re.match(r'<h2 id="(\w+)"', part) and
+              re.match(r'<h2 id="(\w+)"', part).group(1) in sections]  # fmt: skip
+    return f'<style>{NOTEBOOK_STYLE}</style><div class="mnist-report">{"".join(chosen)}</div>'
 
 
 def write_pdf(html_path, pdf_path) -> str | None:

@@ -294,7 +294,8 @@ class DrawingPad(anywidget.AnyWidget):
         self.drawing = None if reading.blank else ink
         self.reading = None if reading.blank else reading
         # Logged (and committed) before the answer goes to the page; never fails the prediction.
-        self._log_id = predlog.log_preprocessed("pad", reading.preprocessed, reading.probabilities, model=self._model)
+        self._log_id = predlog.log_preprocessed("pad", reading.preprocessed, reading.probabilities, model=self._model,
+                                                notes=predlog.drawing_notes(ink))  # fmt: skip
         with self.hold_sync():  # one message to the browser with every change
             if reading.blank:
                 self.model_input = []

@@ -203,6 +203,9 @@ def test_the_pad_logs_each_prediction_and_save_labels_it(course_home, trained_mo
     assert last["polarity"] == "light ink" and last["lines_removed"] == 0
     assert last["stroke_before"] > 0 and len(last["crop"].split(",")) == 4
     np.testing.assert_allclose(predlog.png_to_image(last["image_png"]), reading.image, atol=1 / 255)
+    assert json.loads(last["notes"]) == {"touches_edge": False}
+    pad.classify(widgets.pad_ink_image([[(0, 10), (279, 10), (100, 279)]]))  # a 7 as big as the pad
+    assert json.loads(predlog.open_log().rows(limit=1)[0]["notes"]) == {"touches_edge": True}
 
 
 def test_predict_and_evaluate_log_with_true_labels(course_home, trained_model_path, tmp_path, capsys):

@@ -3,6 +3,10 @@
     python bench/benchmark_models.py                       # all models; the course CNN with 3 seeds
     python bench/benchmark_models.py --models cnn --seeds 3
     python bench/benchmark_models.py --quick               # a smoke test on a small subset
+    python bench/benchmark_models.py --models cnn --precision float32 --update   # the course CNN in float32
+    python bench/benchmark_models.py --ensemble ~/mnist-course/models/ensemble.keras --update
+        # cnn_large (its members: one per seed), the ensemble and the ensemble with --tta, from the files
+        # that `mnist-course train --model ensemble --seed 1` saved (about 30 minutes of training)
 
 For each model: the epochs it ran, the training time in seconds (wall clock, including validation),
 the test accuracy on all 10,000 test images, the number of parameters and the milliseconds for one
@@ -70,6 +74,52 @@ def run_once(name: str, seed: int, train_images, train_labels, test_images, test
     }
 
 
+def label_of(row: dict) -> str:
+    """The first column: the model's name, with the number format when it was forced."""
+    return row.get("label", row["model"])
+
+
+def what_it_is(row: dict) -> str:
+    return row.get("what") or models.DESCRIPTIONS[row["model"]]
+
+
+def ensemble_rows(path: Path, test_images, test_labels) -> list[dict]:
+    """Rows for ``cnn_large`` (one member per seed), the ensemble and the ensemble with TTA, from saved files."""
+    import json
+
+    from mnist_course.commands.train import members_folder
+
+    load = os.getloadavg()[0]
+    member_paths = sorted(members_folder(path).glob("member_*.keras"))
+    runs = []
+    for member_path in member_paths:
+        notes = json.loads(member_path.with_suffix(".json").read_text(encoding="utf-8"))
+        member = training.load_model(member_path)
+        runs.append({
+            "model": "cnn_large", "seed": notes["settings"]["seed"], "epochs": models.RECIPES["cnn_large"].epochs
+            if notes["settings"]["epochs"] is None else notes["settings"]["epochs"],
+            "seconds": notes["train_seconds"], "accuracy": training.evaluate(member, test_images, test_labels)["accuracy"],
+            "parameters": member.count_params(), "milliseconds": prediction_milliseconds(member, test_images[0]),
+            "load": load,
+        })
+        print(f"cnn_large seed {runs[-1]['seed']}: {100 * runs[-1]['accuracy']:.2f}%, {runs[-1]['seconds']:.0f} s")
+    ensemble = training.load_model(path)
+    total = sum(run["seconds"] for run in runs)
+    rows = [summarise(runs)]
+    for tta in (False, True):
+        accuracy = training.evaluate(ensemble, test_images, test_labels, tta=tta)["accuracy"]
+        single = prediction_milliseconds(ensemble, test_images[0])
+        rows.append({
+            "model": "ensemble", "label": "ensemble --tta" if tta else "ensemble",
+            "what": (f"mean of the {len(runs)} cnn_large above" + (", each test digit and 4 one-pixel moves" if tta else "")),
+            "epochs": rows[0]["epochs"], "seconds": total, "accuracy": accuracy,
+            "parameters": ensemble.count_params(), "milliseconds": single * (len(models.TTA_SHIFTS) if tta else 1),
+            "load": load,
+        })
+        print(f"{rows[-1]['label']}: {100 * accuracy:.2f}%")
+    return rows
+
+
 def markdown_table(rows: list[dict], seeds: dict) -> str:
     lines = [
         "| model | what it is | epochs | train s | test accuracy | parameters | ms / prediction |",
@@ -81,7 +131,7 @@ def markdown_table(rows: list[dict], seeds: dict) -> str:
             accuracy += f" (median of {row['runs']}: {row['accuracy_range']})"
         seconds = f"{row['seconds']:.0f}" if row.get("runs", 1) == 1 else f"{row['seconds']:.1f} ({row['seconds_range']})"
         lines.append(
-            f"| `{row['model']}` | {models.DESCRIPTIONS[row['model']]} | {row['epochs']} | {seconds} | {accuracy} | "
+            f"| `{label_of(row)}` | {what_it_is(row)} | {row['epochs']} | {seconds} | {accuracy} | "
             f"{row['parameters']:,} | {row['milliseconds']:.1f} |"
         )
     return "\n".join(lines)
@@ -89,18 +139,18 @@ def markdown_table(rows: list[dict], seeds: dict) -> str:
 
 def updated_table(old_text: str, new_table: str, rows: list[dict], load_before: float, load_after: float) -> str:
     """The old results with the rows of the models just measured replaced, and a note saying so."""
-    new_rows = {row["model"]: line for row, line in zip(rows, new_table.splitlines()[2:])}
+    new_rows = {label_of(row): line for row, line in zip(rows, new_table.splitlines()[2:])}
     lines = []
     for line in old_text.rstrip("\n").splitlines():
         name = line.split("`")[1] if line.startswith("| `") else None
         lines.append(new_rows.pop(name) if name in new_rows else line)
     lines.extend(new_rows.values())  # models that were not in the old table
-    names = ", ".join(f"`{row['model']}`" for row in rows)
+    names = ", ".join(f"`{label_of(row)}`" for row in rows)
     lines.append("")
     lines.append(
         f"Rows for {names} measured again on {time.strftime('%Y-%m-%d %H:%M')}, "
         f"load average before / after: {load_before:.2f} / {load_after:.2f}. "
-        f"The course CNN computed in {models.fast_dtype_policy()} (`models.fast_dtype_policy()`)."
+        f"The CNNs computed in {models.fast_dtype_policy()} unless their name says otherwise."
     )
     return "\n".join(lines) + "\n"
 
@@ -129,6 +179,11 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke test: 100 images per digit, 1 epoch")
     parser.add_argument("--update", action="store_true",
                         help="replace only these models' rows in an existing --out table, keep the others")
+    parser.add_argument("--precision", choices=config.PRECISIONS, default=None,
+                        help="force the CNNs' number format (MNIST_COURSE_PRECISION); the rows are named after it")
+    parser.add_argument("--ensemble", type=Path, default=None, metavar="PATH",
+                        help="also report cnn_large, the ensemble and the ensemble with TTA from an ensemble that "
+                             "`mnist-course train --model ensemble` saved (with its .members folder)")
     parser.add_argument("--data", default=None, help="path to mnist.npz (default: as the course finds it)")
     parser.add_argument("--out", default=str(HERE / "results.md"), help="markdown file to write")
     args = parser.parse_args(argv)
@@ -140,7 +195,12 @@ def main(argv=None) -> int:
     load_before = os.getloadavg()
     print(f"{len(train_images)} training images; load average before: {load_before[0]:.2f}", flush=True)
 
+    if args.precision:
+        os.environ[config.PRECISION_VARIABLE] = args.precision
     rows = []
+    if args.ensemble:
+        rows.extend(ensemble_rows(args.ensemble.expanduser(), test_images, test_labels))
+        args.models = [name for name in args.models if name != "cnn_large"] if args.models != list(models.MODEL_NAMES) else []
     for name in args.models:
         seeds = range(1, args.seeds + 1) if name == "cnn" else [1]
         runs = []
@@ -154,7 +214,10 @@ def main(argv=None) -> int:
                 flush=True,
             )
             runs.append(run)
-        rows.append(summarise(runs))
+        row = summarise(runs)
+        if args.precision:
+            row["label"] = f"{name} ({args.precision})"
+        rows.append(row)
 
     load_after = os.getloadavg()
     table = markdown_table(rows, seeds={})

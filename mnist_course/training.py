@@ -149,7 +149,8 @@ def train(
         verbose: print one line per epoch.
         callbacks: more Keras callbacks of your own.
         augment: True to change the training digits like people's own handwriting, each epoch
-            (``mnist_course.augment``), False not to, or "recipe" to follow the model's recipe.
+            (``mnist_course.augment``), False not to, "recipe" to follow the model's recipe, or a
+            function of a ``(n, 28, 28, 1)`` batch that makes your own changes.
 
     Returns:
         The Keras ``History``; ``history.history`` has ``loss``, ``accuracy``, ``val_loss``,
@@ -208,7 +209,7 @@ def train(
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
         history = model.fit(
             _dataset(inputs, targets, batch_size, shuffle=True, seed=seed,
-                     augment_batch=augmenter() if augment else None),
+                     augment_batch=augment if callable(augment) else augmenter() if augment else None),
             epochs=epochs,
             validation_data=None if validation is None else _dataset(*validation, 1024, shuffle=False, seed=None),
             callbacks=callbacks,

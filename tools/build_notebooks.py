@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -103,7 +104,7 @@ def fresh_course_home():
                 os.environ[COURSE_HOME_VARIABLE] = previous
 
 
-def build(name: str, fast: bool, timeout: int) -> float:
+def build(name: str, fast: bool, timeout: int, models_from: Path | None = None) -> float:
     """Run one lesson and write its .ipynb. Returns the run time in seconds."""
     notebook = source_notebook(name)
     notebook.metadata["kernelspec"] = KERNELSPEC
@@ -119,7 +120,9 @@ def build(name: str, fast: bool, timeout: int) -> float:
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     started = time.perf_counter()
-    with fresh_course_home():
+    with fresh_course_home() as home:
+        if models_from is not None:  # models trained beforehand (lesson 08 loads its ensemble's members)
+            shutil.copytree(models_from, home / "models")
         client.execute()
     seconds = time.perf_counter() - started
     for cell in notebook.cells:
@@ -137,6 +140,9 @@ def main() -> int:
                         help="lessons like 03_mlp or notebooks/src/03_mlp.py (default: all)")
     parser.add_argument("--fast", action="store_true", help="run in fast mode (for trying things; never commit)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds one cell may take")
+    parser.add_argument("--models", type=Path, default=None, metavar="DIR",
+                        help="copy this folder of trained models into the lesson's course home first "
+                             "(lesson 08: the folder where `mnist-course train --model ensemble` saved)")  # fmt: skip
     args = parser.parse_args()
     names = [Path(name).stem for name in args.names] or sorted(path.stem for path in SOURCES.glob("[0-9][0-9]_*.py"))
     for name in names:
@@ -144,7 +150,7 @@ def main() -> int:
             print(f"no source notebooks/src/{name}.py", file=sys.stderr)
             return 2
     for name in names:
-        seconds = build(name, fast=args.fast, timeout=args.timeout)
+        seconds = build(name, fast=args.fast, timeout=args.timeout, models_from=args.models)
         size = (NOTEBOOKS / f"{name}.ipynb").stat().st_size / 1024
         mode = "fast" if args.fast else "full"
         print(f"{name}: {seconds:6.1f} s in {mode} mode, {size:.0f} KiB", flush=True)

@@ -98,6 +98,12 @@ def run(args) -> int:
     except ValueError as error:
         return fail("train", str(error))
     config.quiet_tensorflow()
+    if getattr(args, "strategy", None) or getattr(args, "workers", None):  # lesson A1: tf.distribute
+        from mnist_course import distributed
+
+        if not args.strategy:
+            return fail("train", "--workers goes with --strategy mirrored or --strategy multiworker")
+        return distributed.train_command(args, out)
     try:
         (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
             train_per_class=args.limit, test_per_class=None, path=args.data
@@ -148,14 +154,16 @@ def _train_ensemble(args, out, images, labels, tests):
         path = folder / f"member_{number}.keras"
         notes = path.with_suffix(".json")
         wanted = dict(settings, seed=seed)
-        if path.exists() and notes.exists() and json.loads(notes.read_text(encoding="utf-8")) == wanted:
+        if path.exists() and _member_settings(notes) == wanted:
             print(f"Member {number}/{count}: found from an earlier run ({path.name}), not trained again")
             members.append(training.load_model(path))
             continue
         print(f"Member {number}/{count} (seed {seed}):")
+        member_started = time.perf_counter()
         member = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
+        seconds = time.perf_counter() - member_started
         training.save_model(member, path)
-        notes.write_text(json.dumps(wanted), encoding="utf-8")
+        notes.write_text(json.dumps({"settings": wanted, "train_seconds": round(seconds, 1)}), encoding="utf-8")
         members.append(member)
     held_out = max(1, int(round(len(images) * 0.1)))  # the members' own validation part (train_calibrated)
     model = calibration.calibrate(models.ensemble(members), images[-held_out:], labels[-held_out:], name=ENSEMBLE)
@@ -163,6 +171,14 @@ def _train_ensemble(args, out, images, labels, tests):
     print(f"Ensemble: {time.perf_counter() - started:.0f} s in all; test accuracy "
           f"{100 * result['accuracy']:.2f}% on {len(tests[1])} images")
     return model
+
+
+def _member_settings(notes: Path):
+    """The settings an earlier run wrote beside a member (None if there is no readable note)."""
+    try:
+        return json.loads(notes.read_text(encoding="utf-8")).get("settings")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _report_calibration(model, tests):

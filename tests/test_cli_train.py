@@ -1,5 +1,6 @@
 """The ``mnist-course train`` and ``evaluate`` commands, end to end on a small subset."""
 
+import json
 import re
 
 import pytest
@@ -14,6 +15,8 @@ def test_train_then_evaluate(tmp_path, course_home, capsys):
     assert status == 0, output
     assert out.exists()
     assert "test accuracy" in output and "Saved to" in output
+    history = json.loads((out.parent / "mlp.history.json").read_text())  # for the report's learning curves
+    assert len(history["loss"]) == 2 and len(history["val_accuracy"]) == 2
     assert output.count("epoch ") == 2  # one quiet line per epoch
 
     status = main(["evaluate", str(out), "--limit", "30"])

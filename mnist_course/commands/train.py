@@ -111,15 +111,18 @@ def run(args) -> int:
     except data.MnistDataError as error:
         return fail("train", str(error))
     images, tests = data.scale(train_images), (data.scale(test_images), test_labels)
+    history = None
     if args.model == ENSEMBLE:
         model = _train_ensemble(args, out, images, train_labels, tests)
     else:
         print(f"Training {args.model} ({describe(args.model)}) on {len(images)} images")
-        model = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
+        model, history = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
     _report_calibration(model, tests)
-    from mnist_course import training
+    from mnist_course import report, training
 
     training.save_model(model, out)
+    if args.model != ENSEMBLE:
+        report.save_history(history, out)  # the learning curves of `mnist-course report`
     print(f"Saved to {out}")
     return 0
 
@@ -130,23 +133,23 @@ def _train_one(name, seed, epochs, images, labels, tests, verbose=True):
 
     config.set_seed(seed)
     started = time.perf_counter()
-    model, _ = training.train_calibrated(name, images, labels, epochs=epochs, seed=seed, verbose=verbose)
+    model, history = training.train_calibrated(name, images, labels, epochs=epochs, seed=seed, verbose=verbose)
     seconds = time.perf_counter() - started
     result = training.evaluate(model, *tests)
     print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(tests[1])} images")
-    return model
+    return model, history
 
 
 def _train_ensemble(args, out, images, labels, tests):
     """Train (or find, from an earlier run) each member, then join them into one calibrated model."""
-    from mnist_course import calibration, models, training
+    from mnist_course import calibration, config, models, training
 
     count = args.members or ENSEMBLE_MEMBERS
     folder = members_folder(out)
     settings = {"model": ENSEMBLE_MEMBER_MODEL, "epochs": args.epochs, "limit": args.limit,
                 "precision": models.fast_dtype_policy()}  # fmt: skip
     print(f"Training an ensemble of {count} {ENSEMBLE_MEMBER_MODEL} models on {len(images)} images; "
-          f"each member is kept in {folder} as it finishes")
+          f"each member is kept in {config.display_path(folder)} as it finishes")
     members = []
     started = time.perf_counter()
     for number in range(1, count + 1):
@@ -160,7 +163,7 @@ def _train_ensemble(args, out, images, labels, tests):
             continue
         print(f"Member {number}/{count} (seed {seed}):")
         member_started = time.perf_counter()
-        member = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
+        member, _ = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
         seconds = time.perf_counter() - member_started
         training.save_model(member, path)
         notes.write_text(json.dumps({"settings": wanted, "train_seconds": round(seconds, 1)}), encoding="utf-8")

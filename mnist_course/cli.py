@@ -59,12 +59,17 @@ def _build_parser() -> argparse.ArgumentParser:
                             "worker processes with MultiWorkerMirroredStrategy, a checkpoint every epoch")  # fmt: skip
     train.add_argument("--workers", type=int, default=None, metavar="N",
                        help="with --strategy: how many devices or worker processes (default: 2)")
+    train.add_argument("--members", type=int, default=None, metavar="N",
+                       help="with --model ensemble: how many cnn_large models to train and average (default: 3)")  # fmt: skip
 
     evaluate = add_command("evaluate", "test a saved model on the MNIST test set")
     evaluate.add_argument("model_path", metavar="MODEL_PATH", nargs="?", default=None,
                           help="a .keras file (default: the model `mnist-course train` saved; none there: exit 2)")  # fmt: skip
     evaluate.add_argument("--data", default=None, help="path to mnist.npz (default: find it or download it)")
     evaluate.add_argument("--limit", type=int, default=None, help="use this many test images per digit")
+    evaluate.add_argument("--tta", action="store_true",
+                          help="test-time augmentation: average the model's answers over the image and four "
+                               "copies moved by one pixel (five times slower, often a little more accurate)")  # fmt: skip
 
     # --- predict (lesson 06) --------------------------------------------------------------
     predict = add_command("predict", "read the digit(s) in your own images")

@@ -155,6 +155,53 @@ def updated_table(old_text: str, new_table: str, rows: list[dict], load_before: 
     return "\n".join(lines) + "\n"
 
 
+FRONTIER_PNG = HERE / "frontier.png"
+
+
+def plot_frontier(text: str, path: Path = FRONTIER_PNG) -> Path | None:
+    """Plot test accuracy against training minutes for every row of the results table (log time axis)."""
+    import re
+
+    import matplotlib
+    import matplotlib.ticker
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = []
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("| `") or len(cells) < 5:
+            continue
+        seconds, accuracy = re.search(r"[\d.]+", cells[3]), re.search(r"[\d.]+(?=%)", cells[4])
+        if seconds and accuracy:
+            points.append((cells[0].strip("`"), float(seconds.group()) / 60, float(accuracy.group())))
+    if not points:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for name, minutes, accuracy in points:
+        ax.plot(minutes, accuracy, "o", color="tab:blue" if accuracy >= 99 else "tab:gray")
+        ax.annotate(name, (minutes, accuracy), fontsize=7, xytext=(4, 3), textcoords="offset points")
+    best = []
+    for name, minutes, accuracy in sorted(points, key=lambda point: point[1]):
+        if not best or accuracy > best[-1][1]:
+            best.append((minutes, accuracy))
+    ax.step([m for m, _ in best], [a for _, a in best], where="post", color="tab:orange", label="frontier: best so far")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_ylim(max(96.5, min(a for _, _, a in points) - 0.2), 100)
+    ax.set_xlabel("training minutes on this machine (log scale)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title("Accuracy against training time (bench/results.md)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def summarise(runs: list[dict]) -> dict:
     """One row for several seeds of one model: medians, with the ranges."""
     if len(runs) == 1:
@@ -240,6 +287,8 @@ def main(argv=None) -> int:
     if args.update and Path(args.out).is_file():
         text = updated_table(Path(args.out).read_text(encoding="utf-8"), table, rows, load_before[0], load_after[0])
     Path(args.out).write_text(text, encoding="utf-8")
+    if not args.quick and Path(args.out).resolve() == (HERE / "results.md").resolve():
+        plot_frontier(text)
     print()
     print(text)
     return 0

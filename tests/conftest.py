@@ -42,3 +42,17 @@ def trained_model_path(tmp_path_factory, mnist):
     path = tmp_path_factory.mktemp("model") / "cnn.keras"
     training.save_model(model, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def ensemble_model_path(tmp_path_factory, trained_model_path):
+    """An ensemble (lesson 08) of two copies of the briefly trained course CNN, saved as one .keras file.
+
+    Its answers equal the single model's, so tests can check that every command and the pad take it as is.
+    """
+    from mnist_course import models, training
+
+    member = training.load_model(trained_model_path)
+    path = tmp_path_factory.mktemp("ensemble") / "ensemble.keras"
+    training.save_model(models.ensemble([member, training.load_model(trained_model_path)]), path)
+    return path

@@ -153,3 +153,23 @@ def test_predict_reads_a_drawn_digit_correctly(tmp_path, capsys, trained_model_p
     status, out, _ = run(capsys, tmp_path / "one.jpg", "--model", trained_model_path, "--json")
     assert status == 0 and json.loads(out)["digit"] == 1
     assert np.isclose(sum(item["confidence"] for item in json.loads(out)["top3"]), 1, atol=0.2)
+
+
+def test_predict_and_the_pad_take_an_ensemble_as_is(tmp_path, capsys, trained_model_path, ensemble_model_path):
+    from mnist_course import models, training, widgets
+
+    picture = Image.new("RGB", (400, 400), "white")
+    ImageDraw.Draw(picture).line([(200, 60), (196, 340)], fill="black", width=14)
+    picture.save(tmp_path / "one.png")
+    answers = []
+    for model_path in (trained_model_path, ensemble_model_path):
+        status, out, _ = run(capsys, tmp_path / "one.png", "--model", model_path, "--json")
+        assert status == 0
+        answers.append(json.loads(out))
+    assert answers[1]["digit"] == answers[0]["digit"] == 1
+    assert answers[1]["confidence"] == pytest.approx(answers[0]["confidence"], abs=1e-3)
+    ensemble = training.load_model(ensemble_model_path)
+    assert len(models.ensemble_members(ensemble)) == 2
+    seven = widgets.pad_ink_image([[(70, 56), (210, 56), (126, 238)]])
+    single = widgets.read_drawing(seven, training.load_model(trained_model_path))
+    np.testing.assert_allclose(widgets.read_drawing(seven, ensemble).probabilities, single.probabilities, atol=1e-5)

@@ -27,6 +27,8 @@ class Recipe:
     ``peak_learning_rate`` set: one-cycle schedule (warm-up, then cosine decay to almost zero).
     ``peak_learning_rate`` None: the optimizer's own constant learning rate.
     ``augment`` True: every epoch sees the digits tilted, slanted, resized, moved and with another pen.
+    ``float32_epochs`` set: the epochs when the model computes in float32 (no bfloat16 on this computer),
+    where each epoch takes about twice as long.
     """
 
     epochs: int
@@ -34,6 +36,13 @@ class Recipe:
     peak_learning_rate: float | None = None
     label_smoothing: float = 0.0
     augment: bool = False  # train on digits changed like people's own (``mnist_course.augment``)
+    float32_epochs: int | None = None
+
+    def epochs_for(self, model) -> int:
+        """The epochs for this model: ``float32_epochs`` if it computes in float32 and that is set."""
+        if self.float32_epochs is not None and number_format(model) == "float32":
+            return self.float32_epochs
+        return self.epochs
 
 
 # ---------------------------------------------------------------------------
@@ -210,6 +219,15 @@ def cnn_dropout() -> keras.Model:
     return _compile(model)
 
 
+def number_format(model) -> str:
+    """``"mixed_bfloat16"`` if any layer of the model computes in bfloat16, else ``"float32"``."""
+    for layer in getattr(model, "layers", []):
+        inner = number_format(layer) if isinstance(layer, keras.Model) else getattr(layer.dtype_policy, "name", "")
+        if inner == "mixed_bfloat16":
+            return inner
+    return "float32"
+
+
 def fast_dtype_policy() -> str:
     """The number format that trains the course CNN fastest on this computer.
 
@@ -241,7 +259,7 @@ def cnn(dtype_policy: str | None = None) -> keras.Model:
     A CPU spends its time on convolutions over large images. So the first convolution has few, wide
     (5x5) filters, and the image is pooled to half its size straight away; the second convolution
     then works on a quarter of the pixels. Batches of 256, a high one-cycle learning rate and label
-    smoothing (see ``RECIPES["cnn"]``) let it learn in 4 epochs, on digits tilted, slanted, resized,
+    smoothing (see ``RECIPES["cnn"]``) let it learn in 4 epochs (3 in float32), on digits tilted, slanted, resized,
     moved and redrawn with another pen each epoch (``mnist_course.augment``), so it also reads people's
     own handwriting: about 99.4% on the test set.
 
@@ -346,7 +364,9 @@ RECIPES = {
     "cnn_simple": Recipe(epochs=5),
     "cnn_three_conv": Recipe(epochs=5),
     "cnn_dropout": Recipe(epochs=12),
-    "cnn": Recipe(epochs=4, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1, augment=True),
+    # In float32 (most laptops) 3 epochs: under 20 s; measured 99.46-99.48% (3 seeds) against 4 epochs' 99.5%.
+    "cnn": Recipe(epochs=4, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1, augment=True,
+                  float32_epochs=3),
     "cnn_large": Recipe(epochs=12, batch_size=128, peak_learning_rate=4e-3, label_smoothing=0.1, augment=True),
 }
 

@@ -353,13 +353,14 @@ plt.show()
 # Write a digit on paper with a dark pen, take a photo (an iPhone's HEIC photo works too, and so does a PDF
 # scan), and upload it with the button below (in Colab, a file
 # dialog opens instead: Colab's upload button cannot take files bigger than about 1 MB). Your picture goes
-# through the same steps and you see the prediction. You can also give a path:
+# through the same steps; you see each step, the bars and one line with the model's answer. You can also give a path:
 # `upload.upload_image(show, path="my_digit.jpg")`.
 
 # %%
 def show(name, picture_bytes):
     """Prepare an uploaded picture, show its steps and the model's answer."""
-    plots.show_prediction(model, picture_bytes, title=name)
+    _, picture_probabilities = plots.show_prediction(model, picture_bytes, title=name)
+    print(f"{name}: the model reads {calibration.answer(picture_probabilities)}")
 
 
 upload.upload_image(show)

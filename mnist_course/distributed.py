@@ -147,6 +147,9 @@ def make_train_step(strategy, model, optimizer, loss_function, global_batch_size
         loss_function: a Keras loss with ``reduction=None`` (one loss per image).
         global_batch_size: images per step over all replicas together.
 
+    The optimizer's own variables are made here, in the strategy's scope, if they are not there yet: with
+    Keras 3.15 and two devices in one program, making them inside the first step fails.
+
     Returns:
         A ``tf.function`` ``train_step(images, labels)`` for a batch of a distributed dataset; it returns
         the mean loss of the global batch.
@@ -154,6 +157,10 @@ def make_train_step(strategy, model, optimizer, loss_function, global_batch_size
     Introduced in notebooks/A1_distributed_training.ipynb.
     """
     import tensorflow as tf
+
+    if not optimizer.built:  # its variables (the moments of Adam) are made in the scope, not in the first step
+        with strategy.scope():
+            optimizer.build(model.trainable_variables)
 
     def replica_step(images, labels):
         with tf.GradientTape() as tape:
@@ -287,6 +294,14 @@ class LocalWorkers:
         """The lines worker ``index`` printed itself (they start with ``worker``), without TensorFlow's."""
         return [line for line in self.log(index).splitlines() if line.startswith(LINE_PREFIX)]
 
+    def last_error(self, index: int) -> str | None:
+        """The last Python error in worker ``index``'s log, shortened to one line (None if there is none)."""
+        errors = [line for line in self.log(index).splitlines() if re.match(r"[\w.]*(Error|Exception): ", line)]
+        if not errors:
+            return None
+        name, _, message = re.sub(r"\{\{.*?\}\}\s*", "", errors[-1]).partition(": ")
+        return f"{name.rsplit('.', 1)[-1]}: {message}"[:200]
+
     def running(self) -> list[bool]:
         """For each worker: is it still running?"""
         return [process.poll() is None for process in self.processes]
@@ -367,21 +382,45 @@ class LocalWorkers:
             process.wait()
 
 
+def _gpus_for_workers(num_workers: int) -> list[str]:
+    """``CUDA_VISIBLE_DEVICES`` for each local worker: a GPU of its own if there is one for each, else none.
+
+    Two workers cannot share one GPU: TensorFlow gives the first all its memory, and NCCL, which adds up
+    the gradients on GPUs, refuses two workers on the same GPU. So with fewer GPUs than workers, the
+    workers use the CPU, like the lesson.
+    """
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is not None:
+        names = [name for name in visible.split(",") if name.strip() and name.strip() != "-1"]
+    else:
+        from mnist_course import config
+
+        config.import_keras_quietly()
+        import tensorflow as tf
+
+        names = [str(number) for number in range(len(tf.config.list_physical_devices("GPU")))]
+    if len(names) < num_workers:
+        return [""] * num_workers
+    return names[:num_workers]
+
+
 @contextlib.contextmanager
 def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | None = None):
     """Start ``num_workers`` worker processes on this computer, each with its own ``TF_CONFIG``; stop them at the end.
 
     Each worker runs ``python -m mnist_course.distributed worker --out RUN_DIR WORKER_ARGS...`` in its own
-    process group, with its output in ``RUN_DIR/worker-N.log``. When the ``with`` block ends, for any
-    reason (an error, a stopped cell), every worker that still runs is stopped, so none is left behind.
+    process group, with its output in ``RUN_DIR/worker-N.log``, and a GPU of its own if there is one for
+    each worker (else the CPU). When the ``with`` block ends, for any reason (an error, a stopped cell),
+    every worker that still runs is stopped, so none is left behind; and a worker ends by itself if the
+    process that started it dies.
 
     Args:
         run_dir: the folder of the run: reports, logs, checkpoints and the chief's model go there.
         num_workers: how many worker processes.
         worker_args: more arguments for each worker (``["--epochs", "2"]``; see ``python -m
             mnist_course.distributed worker --help``).
-        threads: CPU threads each worker may use (default: the cores divided among the workers, as if
-            each worker had a machine of its own).
+        threads: CPU threads one operation of a worker may use (default: the cores divided among the
+            workers, as if each worker had a share of the machine of its own).
 
     Yields:
         a :class:`LocalWorkers`.
@@ -391,6 +430,7 @@ def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | 
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     threads = threads or max(1, (os.cpu_count() or 1) // num_workers)
+    gpus = _gpus_for_workers(num_workers)
     tf_configs = local_tf_configs(num_workers)
     package_parent = str(Path(__file__).resolve().parent.parent)  # the workers run this very copy of the course
     processes = []
@@ -401,6 +441,7 @@ def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | 
             environment["TF_CONFIG"] = json.dumps(tf_config)
             environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
             environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
+            environment["CUDA_VISIBLE_DEVICES"] = gpus[index]
             environment["MNIST_COURSE_WORKER_PARENT"] = str(os.getpid())  # the worker ends if this process dies
             environment["PYTHONUNBUFFERED"] = "1"  # the log shows each line when it is printed
             command = [sys.executable, "-m", "mnist_course.distributed", "worker", "--out", str(run_dir),
@@ -467,14 +508,13 @@ def run_worker(args) -> int:
     if args.model not in models.BUILDERS:
         print(f"error: unknown model {args.model!r}; choose one of: {', '.join(models.MODEL_NAMES)}", file=sys.stderr)
         return 2
-    if args.threads:
+    if args.threads:  # the cores one operation may use; communication still runs beside it
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
     resolver = strategy.cluster_resolver
-    index, num_workers = resolver.task_id, strategy.num_replicas_in_sync
+    index, num_workers = resolver.task_id, resolver.cluster_spec().num_tasks("worker")
     chief = index == 0
     started = time.perf_counter()
     config.set_seed(args.seed)
@@ -696,7 +736,7 @@ def _worker_parser() -> argparse.ArgumentParser:
                         help="change the digits like people's own handwriting (default: the model's recipe)")
     parser.add_argument("--checkpoint-dir", default=None, help="checkpoint folder (default: OUT/checkpoints)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (the same on every worker)")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads this worker may use")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads one operation of this worker may use")
     parser.add_argument("--use-fit", action="store_true",
                         help="try model.fit instead of the custom training step, and report what happens")
     return parser

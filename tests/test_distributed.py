@@ -100,7 +100,10 @@ def test_a_worker_killed_mid_training_resumes_from_the_last_checkpoint(tmp_path)
         workers.kill(1)  # SIGKILL: no clean-up, as if the machine lost power
         assert workers.running()[1] is False
         pids = [process.pid for process in workers.processes]
-    # Leaving the block stopped the chief, which was waiting for its lost partner.
+        # TensorFlow notices the lost worker (no answer, or no heartbeats) and stops the chief with an error.
+        statuses = workers.wait(timeout=120, check=False)
+    assert statuses[0] != 0 and statuses[1] == -signal.SIGKILL
+    assert workers.last_error(0).startswith("UnavailableError: ")
     assert all(_gone(pid) for pid in pids)
     killed_run = distributed.read_report(tmp_path, 0)
     assert not killed_run["done"], "the run ended before the kill: make it longer"

@@ -20,7 +20,7 @@ import mnist_course
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "notebooks" / "src"
-INTRODUCED = re.compile(r"Introduced in\s+notebooks/(\d\d_\w+)\.ipynb")
+INTRODUCED = re.compile(r"Introduced in\s+notebooks/([0-9A-Z]\d_\w+)\.ipynb")  # 05_cnn, or an appendix: A1_...
 
 
 def _module_names() -> list[str]:

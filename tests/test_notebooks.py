@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 import build_notebooks  # noqa: E402
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-SOURCES = sorted((REPO / "notebooks" / "src").glob("[0-9][0-9]_*.py"))
+# Lessons 01_..., then appendix lessons A1_... (digits sort before capital letters).
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9A-Z][0-9]_*.ipynb"))
+SOURCES = sorted((REPO / "notebooks" / "src").glob("[0-9A-Z][0-9]_*.py"))
 MAX_NOTEBOOK_BYTES = 1_000_000
 
 # The Setup cell's line that quiets TensorFlow's C++ logs: it only works before TensorFlow is imported.

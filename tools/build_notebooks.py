@@ -144,7 +144,7 @@ def main() -> int:
                         help="copy this folder of trained models into the lesson's course home first "
                              "(lesson 08: the folder where `mnist-course train --model ensemble` saved)")  # fmt: skip
     args = parser.parse_args()
-    names = [Path(name).stem for name in args.names] or sorted(path.stem for path in SOURCES.glob("[0-9][0-9]_*.py"))
+    names = [Path(name).stem for name in args.names] or sorted(path.stem for path in SOURCES.glob("[0-9A-Z][0-9]_*.py"))
     for name in names:
         if not (SOURCES / f"{name}.py").is_file():
             print(f"no source notebooks/src/{name}.py", file=sys.stderr)

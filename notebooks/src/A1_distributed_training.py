@@ -8,8 +8,8 @@
 # what this does to the batch size and the learning rate; what `model.fit` does for each batch; how a
 # training run survives a lost worker; and when all this makes training faster.
 #
-# **Builds on:** lesson 05 (the course CNN and its training recipe). This is an appendix: the course itself
-# ends with lesson 07.
+# **Builds on:** lesson 05 (the course CNN and its training recipe). This is an appendix: a look beyond the
+# course, for when you train bigger models.
 
 # %% [markdown]
 # ## Setup
@@ -63,7 +63,7 @@ print("CPU cores:", os.cpu_count(), "/ GPUs:", len(tf.config.list_physical_devic
 # This computer has no GPU and only the CPU cores printed above. So we make the devices and the computers
 # ourselves: we cut the CPU into two devices, and we start two worker programs on this computer. Everything
 # you see below is real training, with real results. Only the speed is not what you would get on real
-# hardware; part 4 explains why.
+# hardware; part 5 explains why.
 
 # %% [markdown]
 # ## 1. Two devices in one program: `MirroredStrategy`
@@ -110,7 +110,8 @@ def add_result(name, replicas, batch_size, learning_rate, seconds, model):
 # %% [markdown]
 # ### Run A: one device
 #
-# The plain course CNN, trained the way lessons 05-07 train it. This is the run to compare with.
+# The plain course CNN, trained with `training.train` as in lesson 05 (without augmentation, as said above).
+# This is the run to compare with.
 
 # %%
 config.set_seed(42)

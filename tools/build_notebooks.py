@@ -134,12 +134,31 @@ def build(name: str, fast: bool, timeout: int, models_from: Path | None = None) 
     return seconds
 
 
+def update_text(name: str) -> None:
+    """Take the text (markdown cells) of a lesson from its source and keep the outputs of its last build.
+
+    For a change of wording only: markdown cells may change, come or go, but every code cell must be
+    exactly as it was built, else the lesson must run again (a full build).
+    """
+    source, target = source_notebook(name), NOTEBOOKS / f"{name}.ipynb"
+    built = nbformat.read(target, as_version=4)
+    built_code = [cell for cell in built.cells if cell.cell_type == "code"]
+    source_code = [cell for cell in source.cells if cell.cell_type == "code"]
+    if [cell.source for cell in built_code] != [cell.source for cell in source_code]:
+        raise SystemExit(f"{name}: the code cells changed since the last build; run a full build instead")
+    ran = iter(built_code)
+    built.cells = [next(ran) if cell.cell_type == "code" else cell for cell in source.cells]
+    target.write_text(dumps(normalise(built)), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*",
                         help="lessons like 03_mlp or notebooks/src/03_mlp.py (default: all)")
     parser.add_argument("--fast", action="store_true", help="run in fast mode (for trying things; never commit)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds one cell may take")
+    parser.add_argument("--text-only", action="store_true",
+                        help="only copy changed markdown text into the built notebooks (code unchanged)")
     parser.add_argument("--models", type=Path, default=None, metavar="DIR",
                         help="copy this folder of trained models into the lesson's course home first "
                              "(lesson 08: the folder where `mnist-course train --model ensemble` saved)")  # fmt: skip
@@ -149,6 +168,11 @@ def main() -> int:
         if not (SOURCES / f"{name}.py").is_file():
             print(f"no source notebooks/src/{name}.py", file=sys.stderr)
             return 2
+    if args.text_only:
+        for name in names:
+            update_text(name)
+            print(f"{name}: text updated, outputs kept")
+        return 0
     for name in names:
         seconds = build(name, fast=args.fast, timeout=args.timeout, models_from=args.models)
         size = (NOTEBOOKS / f"{name}.ipynb").stat().st_size / 1024

@@ -251,7 +251,9 @@ plt.show()
 result = handwriting.preprocess(ASSETS / "photo_7.jpg")
 plots.plot_steps(result)
 plt.show()
-print("pen width at 80 pixels tall: %.1f -> %.1f (MNIST: about %.0f)" % (*result.stroke_width, 0.15 * 80))
+mnist_pen = handwriting.MNIST_STROKE_FRACTION
+print("pen width at 80 pixels tall: %.1f -> %.1f (MNIST: about %.0f, %.0f%% of the height)"
+      % (*result.stroke_width, mnist_pen * 80, 100 * mnist_pen))
 
 # %% [markdown]
 # ## The prediction

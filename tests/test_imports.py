@@ -30,6 +30,7 @@ MODULES = [
     "mnist_course.desktop",
     "mnist_course.predlog",
     "mnist_course.report",
+    "mnist_course.distributed",
     "mnist_course.cli",
     "mnist_course.commands",
     "mnist_course.commands.common",

@@ -67,6 +67,7 @@ def run_once(name: str, seed: int, train_images, train_labels, test_images, test
         "seed": seed,
         "epochs": len(history.history["loss"]),
         "seconds": seconds,
+        "fit_seconds": history.history["fit_seconds"][0],
         "accuracy": result["accuracy"],
         "parameters": model.count_params(),
         "milliseconds": prediction_milliseconds(model, test_images[0]),
@@ -255,7 +256,8 @@ def main(argv=None) -> int:
             run = run_once(name, seed, train_images, train_labels, test_images, test_labels,
                            epochs=1 if args.quick else None)
             print(
-                f"{name:15} seed {seed}: {run['epochs']} epochs, {run['seconds']:.1f} s, "
+                f"{name:15} seed {seed}: {run['epochs']} epochs, {run['seconds']:.1f} s "
+                f"(model.fit {run['fit_seconds']:.1f} s), "
                 f"{100 * run['accuracy']:.2f}%, {run['parameters']:,} parameters, "
                 f"{run['milliseconds']:.1f} ms/prediction, load {run['load']:.2f}",
                 flush=True,

@@ -155,7 +155,8 @@ def train(
 
     Returns:
         The Keras ``History``; ``history.history`` has ``loss``, ``accuracy``, ``val_loss``,
-        ``val_accuracy`` and ``seconds`` (time of each epoch) lists.
+        ``val_accuracy`` and ``seconds`` (time of each epoch) lists, and ``fit_seconds`` (one number in a
+        list: the time of the whole ``model.fit`` call).
 
     Introduced in notebooks/03_mlp.ipynb.
     """
@@ -208,6 +209,7 @@ def train(
                 )
             )
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
+        fit_started = time.perf_counter()
         history = model.fit(
             _dataset(inputs, targets, batch_size, shuffle=True, seed=seed,
                      augment_batch=augment if callable(augment) else augmenter() if augment else None),
@@ -217,11 +219,13 @@ def train(
             shuffle=False,  # the dataset shuffles itself
             verbose=0,
         )
+        fit_seconds = time.perf_counter() - fit_started
         if validation is not None and best_path.exists():
             with warnings.catch_warnings():  # a fresh optimizer state is not an error here
                 warnings.simplefilter("ignore")
                 model.load_weights(str(best_path))
     history.history["seconds"] = list(progress.seconds)
+    history.history["fit_seconds"] = [fit_seconds]  # the whole ``model.fit`` call, validation included
     return history
 
 

@@ -136,8 +136,8 @@ def train(
         model: a compiled Keras model (for example ``models.build("cnn")``).
         images: ``(n, 28, 28)`` float32 in [0, 1] (reshaped to the model's input for you).
         labels: ``(n,)`` digits 0-9 or ``(n, 10)`` one-hot.
-        epochs: number of passes over the data; None uses the model's recipe (``models.RECIPES``; for
-            the course CNN it depends on the number format, ``Recipe.epochs_for``).
+        epochs: number of passes over the data; None uses the model's recipe (``models.recipe_for``: for
+            the course CNN it depends on the number format).
         batch_size: images per step; None uses the recipe (128).
         validation_split: part of the data held out to watch for over-fitting (0 to train on all).
         validation_data: ``(images, labels)`` to use instead of a split.
@@ -162,7 +162,7 @@ def train(
     """
     config.quiet_tensorflow()  # no retracing warnings when a lesson trains several models
     recipe = models.recipe_for(model)
-    epochs = recipe.epochs_for(model) if epochs is None else int(epochs)
+    epochs = recipe.epochs if epochs is None else int(epochs)
     batch_size = recipe.batch_size if batch_size is None else int(batch_size)
     if peak_learning_rate == "recipe":
         peak_learning_rate = recipe.peak_learning_rate

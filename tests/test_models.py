@@ -128,15 +128,15 @@ def test_a_wrong_precision_is_a_clear_error(monkeypatch):
         models.fast_dtype_policy()
 
 
-def test_the_course_cnn_trains_one_epoch_less_in_float32(monkeypatch):
-    recipe = models.RECIPES["cnn"]
+def test_the_course_cnn_has_its_own_float32_recipe(monkeypatch):
     monkeypatch.setenv("MNIST_COURSE_PRECISION", "float32")
     float32_model = models.build("cnn")
     assert models.number_format(float32_model) == "float32"
-    assert recipe.epochs_for(float32_model) == recipe.float32_epochs == 3
+    assert models.recipe_for(float32_model) == models.RECIPES["cnn"].float32
+    assert models.recipe_for(float32_model).epochs == 3 and models.recipe_for(float32_model).batch_size == 512
     monkeypatch.setenv("MNIST_COURSE_PRECISION", "mixed_bfloat16")
     bfloat16_model = models.build("cnn")
     assert models.number_format(bfloat16_model) == "mixed_bfloat16"
     assert models.number_format(models.ensemble([bfloat16_model, models.build("cnn")])) == "mixed_bfloat16"
-    assert recipe.epochs_for(bfloat16_model) == recipe.epochs == 4
-    assert models.RECIPES["cnn_large"].epochs_for(float32_model) == 12  # no float32 epochs set: the same
+    assert models.recipe_for(bfloat16_model) == models.recipe_for("cnn") == models.RECIPES["cnn"]
+    assert models.recipe_for(float32_model.name).epochs == 4  # by name: the main recipe

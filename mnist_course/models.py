@@ -548,7 +548,7 @@ def ensemble(members, name: str = "ensemble") -> keras.Model:
 def ensemble_members(model) -> list:
     """The member models inside an ensemble made by ``ensemble`` (an empty list for any other model).
 
-    Introduced in notebooks/08_toward_99_7.ipynb.
+    Used to look inside a saved ensemble (the tests); notebooks/08_toward_99_7.ipynb makes one.
     """
     found = []
     for layer in getattr(model, "layers", []):

@@ -107,9 +107,9 @@ def ensemble_rows(path: Path, test_images, test_labels) -> list[dict]:
     ensemble = training.load_model(path)
     total = sum(run["seconds"] for run in runs)
     rows = [summarise(runs)]
+    single = prediction_milliseconds(ensemble, test_images[0])
     for tta in (False, True):
         accuracy = training.evaluate(ensemble, test_images, test_labels, tta=tta)["accuracy"]
-        single = prediction_milliseconds(ensemble, test_images[0])
         rows.append({
             "model": "ensemble", "label": "ensemble --tta" if tta else "ensemble",
             "what": (f"mean of the {len(runs)} cnn_large above" + (", each test digit and 4 one-pixel moves" if tta else "")),
@@ -222,7 +222,8 @@ def summarise(runs: list[dict]) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="+", default=list(models.MODEL_NAMES), choices=models.MODEL_NAMES)
+    parser.add_argument("--models", nargs="+", default=None, choices=models.MODEL_NAMES,
+                        help="models to train (default: all of them, or none with --ensemble)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds for the course CNN (others: 1)")
     parser.add_argument("--quick", action="store_true", help="smoke test: 100 images per digit, 1 epoch")
     parser.add_argument("--update", action="store_true",
@@ -248,7 +249,8 @@ def main(argv=None) -> int:
     rows = []
     if args.ensemble:
         rows.extend(ensemble_rows(args.ensemble.expanduser(), test_images, test_labels))
-        args.models = [name for name in args.models if name != "cnn_large"] if args.models != list(models.MODEL_NAMES) else []
+    if args.models is None:
+        args.models = [] if args.ensemble else list(models.MODEL_NAMES)
     for name in args.models:
         seeds = range(1, args.seeds + 1) if name == "cnn" else [1]
         runs = []

@@ -229,7 +229,11 @@ def train(
     return history
 
 
-def train_calibrated(name: str, images, labels, validation_split: float = 0.1, **options):
+#: The part of the training images ``train_calibrated`` keeps aside to watch training and set the temperature.
+VALIDATION_SPLIT = 0.1
+
+
+def train_calibrated(name: str, images, labels, validation_split: float = VALIDATION_SPLIT, **options):
     """Build a model by name, train it, and calibrate its confidence on the held-out validation part.
 
     The last ``validation_split`` of the images watch the training (best checkpoint, early stop) and

@@ -37,22 +37,17 @@ PAD_ASSET = REPO / "assets" / "drawing_pad.png"
 LATENCY_STROKES = 12
 
 
-def _missing_requirements() -> list[str]:
-    missing = []
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    for module in ("playwright", "voila"):
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append(f"the {module} Python package")
-    return missing
+def require_browser(what: str, packages=("playwright",)) -> None:
+    """Skip ``what`` when Debian's Chromium or a Python package is missing; fail instead when CI=true.
 
+    Shared by every real-browser test (the pad in Voila, JupyterLab, the report).
+    """
+    from importlib.util import find_spec
 
-def _require_browser():
-    missing = _missing_requirements()
+    missing = [] if os.access(CHROMIUM, os.X_OK) else [f"Chromium at {CHROMIUM} (apt-get install chromium)"]
+    missing += [f"the {name} Python package" for name in packages if not find_spec(name)]
     if missing:
-        message = "browser test needs " + ", ".join(missing)
+        message = f"{what} needs " + ", ".join(missing)
         if IN_CI:
             pytest.fail(message + " (CI=true: the real browser test must run in CI)")
         pytest.skip(message)
@@ -82,7 +77,7 @@ def _stop(process: subprocess.Popen) -> None:
 @pytest.fixture(scope="module")
 def browser_tools():
     """Chromium, Playwright and Voila are there (checked before any model is trained)."""
-    _require_browser()
+    require_browser("browser test", ("playwright", "voila"))
 
 
 @pytest.fixture(scope="module")

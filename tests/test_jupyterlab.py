@@ -21,12 +21,11 @@ import subprocess
 import sys
 import time
 import urllib.request
-from importlib.util import find_spec
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IN_CI, SEVEN, _draw, _free_port, _stop
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SEVEN, _draw, _free_port, _stop, require_browser
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = {"06": "06_your_own_handwriting.ipynb", "07": "07_drawing_pad.ipynb"}
@@ -34,12 +33,6 @@ UPLOAD_LABEL = 3  # the digit in the uploaded photo; the fast-mode CNN reads thi
 UPLOAD_NAME = "my_handwritten_3.jpg"
 DRAWN_DIGIT = "7"  # the pad test draws tests/test_browser.py's SEVEN
 RUN_ALL_TIMEOUT_S = 600  # generous: CI machines are slow; a lesson takes about a minute in fast mode
-
-
-def _missing_requirements() -> list[str]:
-    """What this test needs and the machine lacks: Debian's Chromium, Playwright, JupyterLab."""
-    chromium = [] if os.access(CHROMIUM, os.X_OK) else [f"Chromium at {CHROMIUM} (apt-get install chromium)"]
-    return chromium + [f"the {name} Python package" for name in ("playwright", "jupyterlab") if not find_spec(name)]
 
 
 def _wait_for_lab(url: str, process: subprocess.Popen, log_path: Path, seconds: float = 90) -> None:
@@ -58,12 +51,7 @@ def _wait_for_lab(url: str, process: subprocess.Popen, log_path: Path, seconds: 
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
     """`jupyter lab` on a free port of 127.0.0.1 serving copies of lessons 06 and 07; yields its URL."""
-    missing = _missing_requirements()
-    if missing:
-        message = "JupyterLab browser test needs " + ", ".join(missing)
-        if IN_CI:
-            pytest.fail(message + " (CI=true: the real browser test must run in CI)")
-        pytest.skip(message)
+    require_browser("JupyterLab browser test", ("playwright", "jupyterlab"))
 
     root = tmp_path_factory.mktemp("lab-root")
     (root / "notebooks").mkdir()

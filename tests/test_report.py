@@ -8,7 +8,6 @@ artifacts/report.png; the PDF printed from the same page must carry the same sec
 import base64
 import csv
 import io
-import os
 import re
 import sqlite3
 from pathlib import Path
@@ -18,11 +17,10 @@ import pytest
 from scipy import ndimage
 
 from mnist_course import cli, predlog, report
+from test_browser import CHROMIUM, require_browser
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
-CHROMIUM = os.environ.get("MNIST_COURSE_CHROMIUM", "/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SECTIONS = ["The model", "Test results", "Your own digits", "What the wrong ones have in common", "About this report"]
 
 
@@ -184,25 +182,10 @@ def test_log_with_no_log_or_a_foreign_file(course_home, capsys, monkeypatch):
 # --- in a real browser ---------------------------------------------------------------------------
 
 
-def _require_browser():
-    missing = []
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        missing.append("the playwright Python package")
-    if missing:
-        message = "report browser test needs " + ", ".join(missing)
-        if IN_CI:
-            pytest.fail(message + " (CI=true: the real browser test must run in CI)")
-        pytest.skip(message)
-
-
 def test_the_report_in_chromium_loads_every_figure_asks_no_network_and_prints_the_same_sections(
     logged, tmp_path, model, model_file
 ):
-    _require_browser()
+    require_browser("report browser test")
     import pypdfium2
     from playwright.sync_api import sync_playwright
 

@@ -113,11 +113,11 @@ def run(args) -> int:
     images, tests = data.scale(train_images), (data.scale(test_images), test_labels)
     history = None
     if args.model == ENSEMBLE:
-        model = _train_ensemble(args, out, images, train_labels, tests)
+        model, result = _train_ensemble(args, out, images, train_labels, tests)
     else:
         print(f"Training {args.model} ({describe(args.model)}) on {len(images)} images")
-        model, history = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
-    _report_calibration(model, tests)
+        model, history, result = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
+    _report_calibration(model, result["probabilities"], test_labels)
     from mnist_course import report, training
 
     training.save_model(model, out)
@@ -128,7 +128,7 @@ def run(args) -> int:
 
 
 def _train_one(name, seed, epochs, images, labels, tests, verbose=True):
-    """Train one calibrated model and print its time and test accuracy."""
+    """Train one calibrated model and print its time and test accuracy. Returns ``(model, history, result)``."""
     from mnist_course import config, training
 
     config.set_seed(seed)
@@ -137,11 +137,14 @@ def _train_one(name, seed, epochs, images, labels, tests, verbose=True):
     seconds = time.perf_counter() - started
     result = training.evaluate(model, *tests)
     print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(tests[1])} images")
-    return model, history
+    return model, history, result
 
 
 def _train_ensemble(args, out, images, labels, tests):
-    """Train (or find, from an earlier run) each member, then join them into one calibrated model."""
+    """Train (or find, from an earlier run) each member, then join them into one calibrated model.
+
+    Returns ``(model, result)``: the ensemble and its test result (``training.evaluate``).
+    """
     from mnist_course import calibration, config, models, training
 
     count = args.members or ENSEMBLE_MEMBERS
@@ -163,17 +166,17 @@ def _train_ensemble(args, out, images, labels, tests):
             continue
         print(f"Member {number}/{count} (seed {seed}):")
         member_started = time.perf_counter()
-        member, _ = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
+        member, _, _ = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
         seconds = time.perf_counter() - member_started
         training.save_model(member, path)
         notes.write_text(json.dumps({"settings": wanted, "train_seconds": round(seconds, 1)}), encoding="utf-8")
         members.append(member)
-    held_out = max(1, int(round(len(images) * 0.1)))  # the members' own validation part (train_calibrated)
+    held_out = max(1, int(round(len(images) * training.VALIDATION_SPLIT)))  # the members' own validation part
     model = calibration.calibrate(models.ensemble(members), images[-held_out:], labels[-held_out:], name=ENSEMBLE)
     result = training.evaluate(model, *tests)
     print(f"Ensemble: {time.perf_counter() - started:.0f} s in all; test accuracy "
           f"{100 * result['accuracy']:.2f}% on {len(tests[1])} images")
-    return model
+    return model, result
 
 
 def _member_settings(notes: Path):
@@ -184,10 +187,10 @@ def _member_settings(notes: Path):
         return None
 
 
-def _report_calibration(model, tests):
-    from mnist_course import calibration, models
+def _report_calibration(model, probabilities, labels):
+    """Print the model's temperature and its calibration error on the test images it was tested on."""
+    from mnist_course import calibration
 
-    probabilities = models.predict_proba(model, tests[0])
-    error = calibration.expected_calibration_error(probabilities, tests[1])
+    error = calibration.expected_calibration_error(probabilities, labels)
     print(f"Confidence calibrated (temperature {calibration.temperature_of(model):.2f}): "
           f"calibration error {100 * error:.2f}% on the test images")

@@ -243,8 +243,11 @@ class PredictionLog:
 
     def _check_ours(self) -> None:
         connection = self._connection
-        application_id = _retry_while_busy(lambda: connection.execute("PRAGMA application_id").fetchone()[0])
-        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        # One statement, so one consistent view: read apart, a second program that creates the log in
+        # between would show "no id yet" and then "tables", which looks like another program's database.
+        application_id, tables = _retry_while_busy(lambda: connection.execute(
+            "SELECT (SELECT application_id FROM pragma_application_id()),"
+            " (SELECT count(*) FROM sqlite_master WHERE type = 'table')").fetchone())  # fmt: skip
         if application_id not in (0, APPLICATION_ID) or (application_id == 0 and tables):
             raise PredictionLogError(self._not_ours("it is another program's database"))
         version = self.schema_version()

@@ -207,6 +207,24 @@ def test_lesson_06_reads_an_uploaded_jpeg(browser, lab_server, tmp_path):
         _close(page)
 
 
+def _wait_until_still(locator, seconds: float = 30) -> None:
+    """Until the element's place on the screen stays the same for a second.
+
+    JupyterLab draws the cells near the view only when the notebook scrolls to them, so the pad can move
+    by a cell's height just after scroll_into_view_if_needed; mouse strokes aimed before that miss it.
+    """
+    deadline = time.monotonic() + seconds
+    last, same_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        box = locator.bounding_box()
+        if box != last:
+            last, same_since = box, time.monotonic()
+        elif time.monotonic() - same_since >= 1.0:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the element kept moving for {seconds} s (last place: {last})")
+
+
 def test_lesson_07_pad_reads_a_drawn_digit(browser, lab_server):
     page = _open_and_run_all(browser, lab_server, "07")
     try:
@@ -214,8 +232,18 @@ def test_lesson_07_pad_reads_a_drawn_digit(browser, lab_server):
         pad.wait_for(timeout=60_000)
         pad.scroll_into_view_if_needed()
         assert page.locator(".mnist-pad-confidence").text_content() == "draw a digit"
+        _wait_until_still(page.locator(".mnist-pad-canvas"))
         _draw(page, SEVEN)
-        page.wait_for_function("document.querySelector('.mnist-pad').dataset.prediction", timeout=60_000)
+        strokes = pad.get_attribute("data-strokes")
+        assert strokes == str(len(SEVEN)), f"the pad took {strokes} strokes, not {len(SEVEN)}: the mouse missed it"
+        try:
+            page.wait_for_function("document.querySelector('.mnist-pad').dataset.prediction", timeout=60_000)
+        except Exception:  # Playwright's TimeoutError: say what the pad shows, and keep a screenshot
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab_lesson07_failed.png"))
+            shown = page.locator(".mnist-pad-confidence").text_content()
+            pytest.fail(f"the pad gave no answer in 60 s; it shows {shown!r}; notebook: {_notebook_state(page)}"
+                        " (screenshot: artifacts/jupyterlab_lesson07_failed.png)")  # fmt: skip
         shown = page.locator(".mnist-pad-digit").text_content()
         assert pad.get_attribute("data-prediction") == shown
         assert shown == DRAWN_DIGIT, f"a clear {DRAWN_DIGIT} drawn in JupyterLab was read as {shown}"

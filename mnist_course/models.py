@@ -363,7 +363,7 @@ RECIPES = {
     "cnn": Recipe(epochs=4, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1, augment=True,
                   float32=Recipe(epochs=3, batch_size=512, peak_learning_rate=3e-2, label_smoothing=0.1,
                                  augment=True)),
-    "cnn_large": Recipe(epochs=12, batch_size=128, peak_learning_rate=4e-3, label_smoothing=0.1, augment=True),
+    "cnn_large": Recipe(epochs=15, batch_size=128, peak_learning_rate=4e-3, label_smoothing=0.1, augment=True),
 }
 
 #: One line about each model, for ``mnist-course train --list`` and the lessons' tables.

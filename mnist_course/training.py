@@ -80,15 +80,16 @@ def one_cycle_schedule(peak: float, total_steps: int, warmup_fraction: float = 0
     )
 
 
-def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed, augment_batch=None):
+def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed, augment_batch=None, epochs: int = 1):
     """Batches of ``(images, one-hot labels)`` for ``fit``, kept in memory as float32 tensors.
 
     ``augment_batch`` (a function of a ``(n, 28, 28, 1)`` batch) changes every batch anew, each epoch.
-    A shuffled (training) dataset repeats without end, in a new order each epoch: ``fit`` then needs
+    A shuffled (training) dataset holds all ``epochs``, each in a new order: ``fit`` then needs
     ``steps_per_epoch=math.ceil(len(inputs) / batch_size)``. It shuffles the images' numbers and gathers
-    each batch, so a new order costs almost nothing; one endless iterator is not rebuilt each epoch.
-    (Shuffling the images themselves, with a new iterator each epoch, made some epochs of ``cnn_large``
-    start with a pause of about 13 s on 2 cores.)
+    each batch, with one iterator for the whole run and a fixed small parallelism (tf.data's autotuning
+    off). Measured on 2 cores: with a new iterator each epoch, some epochs of ``cnn_large`` started 13 s
+    late; with autotuning, closing the iterator at the end of ``fit`` took 7 s more in half of the runs
+    of the course CNN.
     """
     import tensorflow as tf
 
@@ -98,7 +99,7 @@ def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed, augment_batc
             tf.data.Dataset.range(len(inputs))
             .shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
             .batch(batch_size)
-            .repeat()
+            .repeat(epochs)
             .map(lambda numbers: (tf.gather(images, numbers), tf.gather(labels, numbers)))
         )
     else:
@@ -109,8 +110,10 @@ def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed, augment_batc
         def change(images, labels):  # the augmentation works on image batches; keep the model's shape
             return tf.reshape(augment_batch(tf.reshape(images, shape)), tf.shape(images)), labels
 
-        dataset = dataset.map(change, num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+        dataset = dataset.map(change, num_parallel_calls=2)
+    options = tf.data.Options()
+    options.autotune.enabled = False  # see above: it made the end of ``fit`` wait
+    return dataset.prefetch(2).with_options(options)
 
 
 def _prepare_labels(labels) -> np.ndarray:
@@ -223,7 +226,7 @@ def train(
             callbacks.append(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience))
         fit_started = time.perf_counter()
         history = model.fit(
-            _dataset(inputs, targets, batch_size, shuffle=True, seed=seed,
+            _dataset(inputs, targets, batch_size, shuffle=True, seed=seed, epochs=epochs,
                      augment_batch=augment if callable(augment) else augmenter() if augment else None),
             epochs=epochs,
             steps_per_epoch=math.ceil(len(inputs) / batch_size),

@@ -46,6 +46,32 @@ def test_short_run_learns_far_above_chance(small_mnist, capsys):
     assert result["per_class_accuracy"].shape == (10,)
 
 
+class CountSteps(keras.callbacks.Callback):
+    """The training images each epoch really saw: the batches' sizes, summed (steps_per_execution=8)."""
+
+    def on_train_begin(self, logs=None):
+        self.per_epoch, self.start = [], 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = int(self.model.optimizer.iterations.numpy())
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.per_epoch.append(int(self.model.optimizer.iterations.numpy()) - self.start)
+
+
+def test_every_epoch_runs_all_its_batches(small_mnist, recwarn):
+    """900 images in batches of 64 make 15 steps, not a multiple of steps_per_execution (8): no epoch is cut."""
+    train_images, train_labels, _, _ = small_mnist
+    model = models.build("mlp_128")
+    assert model.steps_per_execution == 8
+    counter = CountSteps()
+    history = training.train(model, train_images[:900], train_labels[:900], epochs=3, batch_size=64,
+                             validation_split=0, seed=0, verbose=False, callbacks=[counter])  # fmt: skip
+    assert counter.per_epoch == [15, 15, 15]
+    assert len(history.history["loss"]) == 3
+    assert not [w for w in recwarn if "ran out of data" in str(w.message)]
+
+
 @pytest.mark.filterwarnings("ignore:Skipping variable loading")
 def test_best_checkpoint_is_restored(small_mnist, tmp_path):
     train_images, train_labels, test_images, test_labels = small_mnist

@@ -298,9 +298,9 @@ def cnn_large(dtype_policy: str | None = None) -> keras.Model:
     """The course's best single model: two conv-conv-pool blocks with batch normalisation, 331,306 parameters.
 
     conv32-conv32-pool, conv64-conv64-pool, dense 256, each convolution followed by batch normalisation,
-    with dropout after each block. It trains for 12 epochs on augmented digits with a one-cycle learning
-    rate (``RECIPES["cnn_large"]``): 99.63-99.71% on the test set over four seeds, in about 7 minutes on an
-    idle 2-core CPU (bench/results.md).
+    with dropout after each block. It trains for 15 epochs on augmented digits with a one-cycle learning
+    rate (``RECIPES["cnn_large"]``): 99.61-99.69% on the test set over three seeds (median 99.67%), in
+    6.5-7.5 minutes on an idle 2-core CPU (bench/results.md).
 
     Args:
         dtype_policy: ``"float32"`` or ``"mixed_bfloat16"``; None picks the faster one for this

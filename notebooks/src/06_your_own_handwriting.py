@@ -300,7 +300,7 @@ between[6:8, 10:15] = 0.6  # ... with a short, faint flag: maybe a 7
 print(calibration.answer(models.predict_proba(model, between)[0]), "| threshold:", calibration.UNSURE_BELOW)
 
 # %% [markdown]
-# Each trained model draws its own line between a 1 and a 7. If yours is sure (like 91% above the threshold),
+# Each trained model draws its own line between a 1 and a 7. If yours is sure (like 90% above, over the threshold),
 # make the flag fainter (`0.3` instead of `0.6`) or shorter and run the cell again: at some point the answer
 # becomes "not sure".
 

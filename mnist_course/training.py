@@ -109,7 +109,7 @@ def _dataset(inputs, targets, batch_size: int, shuffle: bool, seed, augment_batc
 
         dataset = dataset.map(change, num_parallel_calls=2)
     options = tf.data.Options()
-    options.autotune.enabled = False  # see above: it made the end of ``fit`` wait
+    options.autotune.enabled = False  # with it, closing the iterator could take seconds (docstring)
     return dataset.prefetch(2).with_options(options)
 
 

@@ -47,7 +47,7 @@ def test_short_run_learns_far_above_chance(small_mnist, capsys):
 
 
 class CountSteps(keras.callbacks.Callback):
-    """The training images each epoch really saw: the batches' sizes, summed (steps_per_execution=8)."""
+    """The optimizer steps of each epoch: one per batch the model really trained on."""
 
     def on_train_begin(self, logs=None):
         self.per_epoch, self.start = [], 0

@@ -5,6 +5,7 @@ Notebook kernels inherit this process's environment.
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,8 +18,11 @@ os.environ.setdefault("MNIST_COURSE_FAST", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 # Tests never write into the user's own ~/mnist-course: a fast-mode lesson 05 would replace their model.
+# The temporary folders made here are removed when the session ends (pytest_unconfigure).
+MADE_HERE = []
 if "MNIST_COURSE_HOME" not in os.environ:
     os.environ["MNIST_COURSE_HOME"] = tempfile.mkdtemp(prefix="mnist-course-test-home-")
+    MADE_HERE.append(os.environ["MNIST_COURSE_HOME"])
 
 # MNIST for the tests, never downloaded: ../shared/data/mnist.npz beside the project (CI), else
 # $MNIST_COURSE_DATA, else data/mnist.npz or the Keras cache (mnist_course.data.locate_for_tests).
@@ -33,6 +37,12 @@ def pytest_configure(config):
     """Stop before collecting anything, with one line, when there is no local MNIST."""
     if MNIST_PROBLEM and not (config.option.help or config.option.version):
         raise pytest.UsageError(MNIST_PROBLEM)
+
+
+def pytest_unconfigure(config):
+    """Remove the temporary course home and IPython folder that this session made."""
+    for folder in MADE_HERE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # Deprecations in the course's own code are errors: a lesson must not teach an API that is on its way out.
@@ -50,6 +60,7 @@ for _category in ({", ".join(WARNING_CATEGORIES)}):
     warnings.filterwarnings("error", category=_category, module=r"(__main__|mnist_course)(\\.|$)")
 """
 ipython_dir = Path(tempfile.mkdtemp(prefix="mnist-course-test-ipython-"))
+MADE_HERE.append(ipython_dir)
 (ipython_dir / "profile_default" / "startup").mkdir(parents=True)
 (ipython_dir / "profile_default" / "startup" / "00-deprecations-are-errors.py").write_text(KERNEL_STARTUP)
 os.environ["IPYTHONDIR"] = str(ipython_dir)

@@ -132,6 +132,20 @@ def _notebook_state(page):
     return page.evaluate(NOTEBOOK_STATE)
 
 
+def _screenshot(page, name: str) -> str:
+    """Save the page as artifacts/NAME.png (git-ignored); returns that path for messages."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    return f"artifacts/{name}.png"
+
+
+def _finish(page, lesson: str) -> None:
+    """The lesson ran without an error in the notebook or the page; a screenshot of what it shows."""
+    assert _notebook_state(page)["errors"] == []
+    _screenshot(page, f"jupyterlab_lesson{lesson}")
+    assert page.lab_errors == []
+
+
 def _open_and_run_all(browser, lab_server, lesson):
     """Open a lesson in JupyterLab, wait for its kernel, and run it with Run > Run All Cells."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -157,9 +171,7 @@ def _open_and_run_all(browser, lab_server, lesson):
         elif time.monotonic() - started > RUN_ALL_TIMEOUT_S:
             problem = f"lesson {lesson} did not finish within {RUN_ALL_TIMEOUT_S} s: {state}"
         if problem:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"jupyterlab_lesson{lesson}_failed.png"))
-            pytest.fail(problem + f" (screenshot: artifacts/jupyterlab_lesson{lesson}_failed.png)")
+            pytest.fail(problem + f" (screenshot: {_screenshot(page, f'jupyterlab_lesson{lesson}_failed')})")
         time.sleep(1)
 
 
@@ -199,10 +211,7 @@ def test_lesson_06_reads_an_uploaded_jpeg(browser, lab_server, tmp_path):
         text = answer.inner_text()
         assert f"{UPLOAD_NAME}: the model reads {UPLOAD_LABEL} (" in text, text
         assert answer.locator("img").count() >= 2, "the steps and the bars are shown as pictures"
-        assert _notebook_state(page)["errors"] == []
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "jupyterlab_lesson06.png"))
-        assert page.lab_errors == []
+        _finish(page, "06")
     finally:
         _close(page)
 
@@ -239,17 +248,12 @@ def test_lesson_07_pad_reads_a_drawn_digit(browser, lab_server):
         try:
             page.wait_for_function("document.querySelector('.mnist-pad').dataset.prediction", timeout=60_000)
         except Exception:  # Playwright's TimeoutError: say what the pad shows, and keep a screenshot
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_lesson07_failed.png"))
             shown = page.locator(".mnist-pad-confidence").text_content()
             pytest.fail(f"the pad gave no answer in 60 s; it shows {shown!r}; notebook: {_notebook_state(page)}"
-                        " (screenshot: artifacts/jupyterlab_lesson07_failed.png)")  # fmt: skip
+                        f" (screenshot: {_screenshot(page, 'jupyterlab_lesson07_failed')})")  # fmt: skip
         shown = page.locator(".mnist-pad-digit").text_content()
         assert pad.get_attribute("data-prediction") == shown
         assert shown == DRAWN_DIGIT, f"a clear {DRAWN_DIGIT} drawn in JupyterLab was read as {shown}"
-        assert _notebook_state(page)["errors"] == []
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "jupyterlab_lesson07.png"))
-        assert page.lab_errors == []
+        _finish(page, "07")
     finally:
         _close(page)

@@ -325,6 +325,11 @@ def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.
 
 #: The paper covers at least this share of any picture of a digit, so this percentile of the ink is paper.
 PAPER_PERCENTILE = 10
+#: A picture whose pixel-to-pixel noise is below this share of its spread is soft: an enlarged small
+#: image or a blurred one (scans and photos measure 0.25 and more, enlarged small digits 0.11 and less).
+SOFT_SHARE = 0.2
+#: When this share of the picture is ink (Otsu's split), the digit fills it: a tight crop.
+FILLED_SHARE = 0.2
 
 
 def noise_floor(ink: np.ndarray) -> float:
@@ -334,18 +339,28 @@ def noise_floor(ink: np.ndarray) -> float:
     around it, so the floor is the median + 5 robust standard deviations. When a thick or blurry
     digit fills the picture, that floor would rise above the ink itself. Then the paper's level is a
     low percentile (the paper is at least a tenth of any picture) and its noise is measured from
-    pixel-to-pixel jumps, which the slow edges of a soft digit hardly have.
+    pixel-to-pixel jumps, which the slow edges of a soft digit hardly have. The same holds for a soft
+    picture (a small digit enlarged and blurred): its blurred edges widen the spread, not the noise.
+    And when the digit fills much of the picture (a tight crop), the paper is measured away from
+    the ink, where Otsu's split says paper; the lower of the two floors is kept.
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     median = float(np.median(ink))
     spread = 1.4826 * float(np.median(np.abs(ink - median)))  # robust standard deviation of the paper
     floor = median + 5.0 * spread
-    if floor >= float(np.percentile(ink, 99)):  # the "paper" is not a clear majority below the ink
-        paper = float(np.percentile(ink, PAPER_PERCENTILE))
-        jumps = np.concatenate([np.diff(ink, axis=0).ravel(), np.diff(ink, axis=1).ravel()])
-        noise = 1.4826 * float(np.median(np.abs(jumps))) / np.sqrt(2)  # a jump has twice a pixel's variance
-        floor = paper + 5.0 * noise
+    jumps = np.concatenate([np.diff(ink, axis=0).ravel(), np.diff(ink, axis=1).ravel()])
+    noise = 1.4826 * float(np.median(np.abs(jumps))) / np.sqrt(2)  # a jump has twice a pixel's variance
+    # The "paper" is not a clear majority below the ink, or the picture is soft (enlarged, blurred):
+    # its spread then comes from the smooth edges of the ink, not from noise, which jumps measure.
+    if floor >= float(np.percentile(ink, 99)) or noise < SOFT_SHARE * spread:
+        floor = float(np.percentile(ink, PAPER_PERCENTILE)) + 5.0 * noise
+    # A thick digit that fills much of the picture (a tight crop): measure the paper away from the ink.
+    threshold = otsu_threshold(ink)
+    if threshold >= 0.15 and np.mean(ink > threshold) >= FILLED_SHARE:  # (a lower split is faint lines)
+        paper = ink[~ndimage.binary_dilation(ink > threshold, iterations=2)]
+        if paper.size >= 0.1 * ink.size:  # (the paper's values are clipped at 0, so its top, not its spread)
+            floor = min(floor, float(np.percentile(paper, 99.5)) + 0.02)
     return max(0.08, floor)
 
 

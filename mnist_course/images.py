@@ -369,6 +369,14 @@ def frame(picture: np.ndarray) -> np.ndarray:
     return np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
 
 
+def _even(paper: np.ndarray) -> bool:
+    """True when most of ``paper`` has one brightness (its median distance from the median is small).
+
+    Unlike :func:`spread`, the soft edges of strokes that cross the frame do not count.
+    """
+    return len(paper) > 0 and float(np.median(np.abs(paper - np.median(paper)))) < EVEN_LIGHT / 2.5
+
+
 def spread(values: np.ndarray) -> float:
     """How much ``values`` vary: the distance from their 5th to their 95th percentile (0 for none)."""
     if len(values) == 0:
@@ -380,6 +388,10 @@ def spread(values: np.ndarray) -> float:
 #: The frame of a picture is nearly all paper, even when the digit fills the picture and touches it.
 #: When at least this share of the frame is on one side of the ink/paper threshold, that side is paper.
 BORDER_DECIDES = 0.9
+#: A tight crop of a thick digit: the frame is mostly bright, even paper, and brighter than the picture
+#: as a whole (the ink fills the middle). Then the ink is dark even though the ink crosses the frame
+#: in many places. (A mostly dark frame is not decided this way: in a photo it is often a table.)
+TIGHT_FRAME_BRIGHT = 0.7
 
 
 def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
@@ -402,8 +414,11 @@ def ink_is_dark(grey: np.ndarray) -> bool:
 
     First the frame: in a scan, a crop or a drawing it is evenly lit paper, even when the digit
     fills the picture, so if nearly all of it is bright the ink is dark, and the other way round.
-    When the frame is mixed or unevenly lit (a photo with a table or a shadow along its edge), the ink is the side whose extreme pixels lie
-    further from the paper around them (looked at on a smaller copy, which averages away noise).
+    A tight crop of a thick digit has ink across much of its frame: when most of the frame is even,
+    bright paper, clearly brighter than the picture as a whole, the ink is dark too.
+    When the frame is mixed or unevenly lit (a photo with a table or a shadow along its edge), the ink
+    is the side whose extreme pixels lie further from the paper around them (looked at on a smaller
+    copy, which averages away noise).
 
     Args:
         grey: ``(h, w) float32`` in [0, 1].
@@ -411,11 +426,14 @@ def ink_is_dark(grey: np.ndarray) -> bool:
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     border = frame(grey)
-    bright = border > otsu_threshold(grey)
+    threshold = otsu_threshold(grey)
+    bright = border > threshold
     bright_share = float(bright.mean())
     paper = border[bright] if bright_share >= 0.5 else border[~bright]
     if max(bright_share, 1.0 - bright_share) >= BORDER_DECIDES and spread(paper) < EVEN_LIGHT:
         return bright_share >= 0.5
+    if bright_share >= TIGHT_FRAME_BRIGHT and _even(paper) and bright_share >= float(np.mean(grey > threshold)) + 0.1:
+        return True
     small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
     # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
     lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")

@@ -428,7 +428,11 @@ def _parts(mask: np.ndarray) -> tuple[np.ndarray, list[_Part]]:
 
 
 def _frame_like(labels: np.ndarray, part: _Part) -> bool:
-    """True for a piece that lies along the edge of the picture (a table, a page edge, a shadow)."""
+    """True for a piece that lies along the edge of the picture (a table, a page edge, a shadow).
+
+    A piece that touches the frame over much more than a stroke's width, and hardly reaches into the
+    middle third of the picture.
+    """
     window = labels[part.top : part.bottom, part.left : part.right] == part.label
     height, width = labels.shape
     contact = 0
@@ -440,7 +444,15 @@ def _frame_like(labels: np.ndarray, part: _Part) -> bool:
         contact += int(window[:, 0].sum())
     if part.right == width:
         contact += int(window[:, -1].sum())
-    return contact > 2.5 * stroke_width(window) + 2
+    if contact <= 2.5 * stroke_width(window) + 2:
+        return False
+    # A table or a page edge stays along the frame; a digit cut tightly also fills the middle.
+    middle = labels[height // 3 : height - height // 3, width // 3 : width - width // 3] == part.label
+    return middle.mean() < 0.05
+
+
+#: A piece inside the frame beats the pieces that run off the edge only if it is at least this share of their largest.
+INSIDE_SHARE = 0.3
 
 
 def _significant(parts: list[_Part], labels: np.ndarray) -> list[_Part]:
@@ -459,7 +471,11 @@ def _significant(parts: list[_Part], labels: np.ndarray) -> list[_Part]:
 
     inside = [part for part in parts if not touches(part)]
     crossing = [part for part in parts if touches(part) and not _frame_like(labels, part)]
-    if inside and max(part.area for part in inside) >= 30:
+    largest_inside = max((part.area for part in inside), default=0)
+    largest_crossing = max((part.area for part in crossing), default=0)
+    # Pieces inside the frame win, unless they are small beside a stroke that runs off the edge
+    # (a digit cut tightly, with a speck or a loop's hole inside).
+    if largest_inside >= 30 and largest_inside >= INSIDE_SHARE * largest_crossing:
         chosen = inside
     elif crossing or inside:
         chosen = inside + crossing

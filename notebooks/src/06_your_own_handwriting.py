@@ -300,9 +300,9 @@ between[6:8, 10:15] = 0.6  # ... with a short, faint flag: maybe a 7
 print(calibration.answer(models.predict_proba(model, between)[0]), "| threshold:", calibration.UNSURE_BELOW)
 
 # %% [markdown]
-# Each trained model draws its own line between a 1 and a 7. If yours is sure (like 90% above, over the threshold),
-# make the flag fainter (`0.3` instead of `0.6`) or shorter and run the cell again: at some point the answer
-# becomes "not sure".
+# Each trained model draws its own line between a 1 and a 7. If yours is sure (over the threshold), make the
+# flag fainter (`0.3` instead of `0.6`) or shorter and run the cell again: at some point the answer becomes
+# "not sure". If it is not sure, make the flag stronger (`0.9`): at some point it says 7.
 
 # %% [markdown]
 # ## Several digits in one picture
@@ -431,9 +431,9 @@ for kind, (steps_right, recipe_right, resize_right, total) in counts.items():
 # %% [markdown]
 # The table shows where the course's steps pay, and where they do not yet. On photos and scans with shadows
 # and lines, the 15-line recipe loses many digits that the steps keep; it also fails on transparent canvases,
-# which it reads as all black. But on tight crops and small blurry pictures the 15-line recipe does better:
-# there the extra steps still lose some digits. Simple methods are hard to beat, and every extra step must be
-# measured. The plain resize is close to chance everywhere.
+# which it reads as all black. On tight crops and small blurry pictures, the 15-line recipe does as well as
+# the course's steps: these pictures have no lines or shadows to remove. Simple methods are hard to beat, and
+# every extra step must be measured. The plain resize is close to chance everywhere.
 #
 # Be careful with these numbers: the test pictures were made by the same people who wrote the preprocessing.
 # Real handwriting is more varied. The course's benchmark (`python bench/benchmark_handwriting.py --real`)

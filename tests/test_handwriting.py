@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from scipy import ndimage
 
 from mnist_course import handwriting, plots, samples
@@ -216,6 +216,58 @@ def test_synthetic_photo_with_everything():
     data = samples.encode(sample.image, "JPEG", quality=80, orientation=6)
     out = handwriting.to_mnist(data)
     assert out.shape == (28, 28) and out.max() > 0.9
+
+
+# --- tight crops and small, enlarged pictures ------------------------------------------------------
+
+
+def thick_eight(height=120, pen=0.16, paper=(236, 228, 205), ink=(25, 30, 40), cut=2):
+    """A thick 8 cut tightly: its strokes run off all four edges of the picture."""
+    width = int(0.75 * height)
+    picture = Image.new("RGB", (width + 2 * cut, height + 2 * cut), paper)
+    draw = ImageDraw.Draw(picture)
+    stroke = int(pen * height)
+    half = stroke // 2
+    draw.ellipse([cut + 0.1 * width, cut - half + stroke // 2, cut + 0.9 * width, cut + 0.47 * height], outline=ink, width=stroke)
+    draw.ellipse([cut, cut + 0.42 * height, cut + width, cut + height - half + stroke // 2], outline=ink, width=stroke)
+    picture = picture.crop((2 * cut, 2 * cut, width, height))  # cut into the strokes
+    return picture.filter(ImageFilter.GaussianBlur(0.6))
+
+
+def holes(image, level=0.3):
+    """Dark regions inside a light digit (the loops of an 8 give two)."""
+    background, count = ndimage.label(image < level)
+    border = set(np.unique(np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]])))
+    return len([label for label in range(1, count + 1) if label not in border])
+
+
+def test_tight_crop_of_a_thick_digit_keeps_its_ink_side_and_loops():
+    picture = thick_eight()
+    result = handwriting.preprocess(picture)
+    assert result.dark_ink  # the frame is mostly paper, though the ink crosses it everywhere
+    assert holes(result.image) >= 2  # both loops stay open
+
+
+@pytest.mark.parametrize("stored, blur", [(12, 2), (16, 1)])
+def test_small_enlarged_blurry_digit_keeps_its_whole_stroke(stored, blur):
+    # Blue ink on grey paper, stored 12 or 16 pixels tall, then enlarged 8 times and softened: the
+    # picture's spread comes from the soft ink, not from noise, so it must not raise the paper's floor.
+    big = thick_eight(height=200, pen=0.1, paper=(190, 190, 185), ink=(70, 90, 170), cut=0)
+    width = round(0.75 * stored)
+    small = big.resize((width, stored), Image.Resampling.BOX)
+    enlarged = small.resize((8 * width, 8 * stored), Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(blur))
+    digit = handwriting.to_mnist(enlarged)
+    assert np.corrcoef(digit.ravel(), handwriting.to_mnist(big).ravel())[0, 1] > 0.7
+    assert holes(digit) == 2
+
+
+def test_a_digit_cut_by_the_frame_is_kept_whole():
+    # A small blurry 8 that touches all four edges: it fills the middle, so it is no table edge.
+    sample = samples.make_sample(8, kind="lowres", writer="round", seed=np.random.default_rng([3, 5, 3, 8, 2]))
+    result = handwriting.preprocess(sample.image)
+    top, left, bottom, right = result.box
+    height, width = result.steps["greyscale"].shape
+    assert bottom - top >= 0.9 * height and right - left >= 0.9 * width
 
 
 # --- several digits ---------------------------------------------------------------------------------

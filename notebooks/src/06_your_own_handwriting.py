@@ -243,7 +243,10 @@ plt.show()
 #
 # A scan, a drawing or a tight crop (a digit cut from a form, which fills the picture and may touch its edges)
 # has even light. There the paper is one flat level: a filter that looks for the paper between the strokes
-# would take a thick stroke for paper.
+# would take a thick stroke for paper. A tight crop needs two more checks. Its ink crosses the frame in many
+# places, so the ink side is decided by the paper that is left: most of the frame is even and brighter than
+# the picture as a whole. And a digit that runs off the edge is still the digit, not the edge of a table,
+# because it fills the middle of the picture.
 #
 # `handwriting.preprocess` runs all the steps and keeps every picture. `plot_steps` shows them as a strip.
 

@@ -16,8 +16,25 @@ from pathlib import Path
 
 import numpy as np
 
-FOLDER = Path(__file__).resolve().parent / "real_digits"
-TABLE = FOLDER / "digits.csv"
+import os
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def find_folder() -> Path | None:
+    """Where the pictures are: ``$MNIST_COURSE_REAL_DIGITS``, ``bench/real_digits`` or ``../shared/real_digits``.
+
+    The images are kept out of git; CI has them in ``../shared/real_digits`` beside the clone. Returns
+    the first folder whose ``digits.csv`` lists only files that exist, or None (a newcomer's clone).
+    """
+    candidates = [os.environ.get("MNIST_COURSE_REAL_DIGITS"), REPO / "bench" / "real_digits",
+                  REPO.parent / "shared" / "real_digits"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "digits.csv").is_file():
+            rows = load_rows("all", Path(candidate))
+            if rows and all(row.path.is_file() for row in rows):
+                return Path(candidate)
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,8 +49,16 @@ class RealDigit:
     split: str
 
 
-def load_rows(split: str = "report", folder: Path = FOLDER) -> list[RealDigit]:
-    """The pictures of one half (``"tune"``, ``"report"`` or ``"all"``), in the table's order."""
+def load_rows(split: str = "report", folder: Path | None = None) -> list[RealDigit]:
+    """The pictures of one half (``"tune"``, ``"report"`` or ``"all"``), in the table's order.
+
+    ``folder`` None: the folder :func:`find_folder` finds (FileNotFoundError when there is none).
+    """
+    if folder is None:
+        folder = find_folder()
+        if folder is None:
+            raise FileNotFoundError("the real handwriting pictures are not on this machine: see "
+                                    "bench/real_digits/README.md (CI has them in ../shared/real_digits)")
     rows = []
     with open(folder / "digits.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 #: Strength of each change. Small on purpose: a 6 turned by 40 degrees starts to look like a 9,
 #: and a 1 slanted too far looks like a 7.
 MAX_ROTATION_DEGREES = 10.0
@@ -25,6 +27,9 @@ ELASTIC_PIXELS = 1.2  # how far a point of a stroke may move in the wobble (stan
 ELASTIC_GRID = 4  # the wobble is smooth: random moves on a 4x4 grid, smoothly spread over the image
 THICKER_SHARE = 0.2  # part of the images drawn with a thicker pen ...
 THINNER_SHARE = 0.15  # ... and with a thinner pen
+SOFT_SHARE = 0.15  # part of the images stored small (7-14 pixels) and enlarged again: a soft, blurry digit
+SOFT_SIZES = (7, 14)
+FORM_SHARE = 0.35  # part of the 1s given a flag (and half of those a foot), and of the 7s given a bar
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,7 @@ class Augmentation:
     affine: bool = True  # rotation, slant, size and position
     elastic: bool = False  # the smooth wobble of a hand
     pen: bool = True  # thicker or thinner pen
+    soft: bool = False  # stored small and enlarged: a soft digit (a small scan, a thumbnail)
 
 
 def random_affine(batch, rotation_degrees: float = MAX_ROTATION_DEGREES, shear: float = MAX_SHEAR,
@@ -135,6 +141,97 @@ def change_pen(batch, thicker: float = THICKER_SHARE, thinner: float = THINNER_S
     return tf.where(choice < thicker, thick, tf.where(choice > 1.0 - thinner, thin, batch))
 
 
+def soften(batch, share: float = SOFT_SHARE, sizes=SOFT_SIZES):
+    """Store some digits small (7 to 14 pixels, averaged) and enlarge them again: soft, blurry strokes.
+
+    A small scan or a thumbnail of a digit, enlarged by the reader, looks like this. One random size
+    per batch (``tf.image.resize`` needs one size), a new one each batch; the brightest pixel of each
+    changed digit is brought back to 1, as the reader does.
+
+    Used when the course CNN trains (``models.RECIPES["cnn"].augment``); notebooks/06_your_own_handwriting.ipynb says why.
+    """
+    import tensorflow as tf
+
+    height, width = batch.shape[1], batch.shape[2]
+    size = tf.random.uniform([], sizes[0], sizes[1] + 1, dtype=tf.int32)
+    small = tf.image.resize(batch, tf.stack([size, size]), method="area")
+    soft = tf.image.resize(small, [height, width], method="bicubic")
+    soft = tf.clip_by_value(soft / tf.maximum(tf.reduce_max(soft, axis=[1, 2, 3], keepdims=True), 1e-3), 0.0, 1.0)
+    choice = tf.random.uniform([tf.shape(batch)[0], 1, 1, 1])
+    return tf.where(choice < share, soft, batch)
+
+
+def _line(image: np.ndarray, start, end, width: float) -> None:
+    """Draw a soft straight line of ``width`` pixels from ``start`` to ``end`` ((row, col)) into ``image``."""
+    rows, cols = np.indices(image.shape, dtype=np.float32)
+    (r0, c0), (r1, c1) = start, end
+    dr, dc = r1 - r0, c1 - c0
+    length2 = max(dr * dr + dc * dc, 1e-6)
+    t = np.clip(((rows - r0) * dr + (cols - c0) * dc) / length2, 0.0, 1.0)
+    distance = np.hypot(rows - (r0 + t * dr), cols - (c0 + t * dc))
+    np.maximum(image, np.clip(width / 2 + 0.5 - distance, 0.0, 1.0), out=image)
+
+
+def add_letter_forms(images, labels, share: float = FORM_SHARE, seed=None) -> np.ndarray:
+    """Give some MNIST 1s a flag and a foot, and some 7s a bar: letter forms that MNIST lacks.
+
+    Many schools teach a 1 with a flag at the top (and often a foot) and a 7 crossed in the middle.
+    MNIST (American writers) has few of them, so a model trained on it reads such a 1 as a 7.
+    For ``share`` of the 1s this draws a flag down and to the left from the top of the stroke (half
+    of them also get a foot), and for ``share`` of the 7s a short bar across the middle of the stem,
+    with a pen as wide as the digit's own.
+
+    Args:
+        images: ``(n, 28, 28)`` float32 in [0, 1], light digits on black; labels: ``(n,)`` digits.
+        share: the part of the 1s and of the 7s that is changed.
+        seed: for a repeatable choice.
+
+    Returns:
+        A changed copy of ``images`` (the labels stay the same).
+
+    Used when the course CNN trains (``models.RECIPES["cnn"].letter_forms``); notebooks/06_your_own_handwriting.ipynb shows it.
+    """
+    from scipy import ndimage
+
+    images = np.array(images, dtype=np.float32, copy=True)
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    for digit in (1, 7):
+        chosen = np.flatnonzero(labels == digit)
+        chosen = chosen[rng.random(len(chosen)) < share]
+        for index in chosen:
+            image = images[index]
+            ink = image > 0.5
+            if ink.sum() < 10:
+                continue
+            rows = np.flatnonzero(ink.any(axis=1))
+            top, bottom = rows[0], rows[-1]
+            height = bottom - top + 1
+            area_width = ink.sum() / height  # the stroke's width, near enough for a 1 or a 7's stem
+            pen = float(np.clip(area_width, 1.5, 4.0))
+            if digit == 1:
+                top_col = float(np.flatnonzero(ink[top]).mean())
+                bottom_col = float(np.flatnonzero(ink[bottom]).mean())
+                length = height * rng.uniform(0.25, 0.4)
+                angle = np.deg2rad(rng.uniform(30, 60))  # below the horizontal, to the left
+                _line(image, (top, top_col), (top + length * np.sin(angle), top_col - length * np.cos(angle)), pen)
+                if rng.random() < 0.5:
+                    half = height * rng.uniform(0.18, 0.28)
+                    _line(image, (bottom, bottom_col - half), (bottom, bottom_col + half), pen)
+            else:
+                middle = int(top + height * rng.uniform(0.5, 0.6))
+                cols = np.flatnonzero(ink[middle])
+                if len(cols) == 0:
+                    continue
+                centre = float(cols.mean())
+                half = height * rng.uniform(0.15, 0.22)
+                _line(image, (middle, centre - half), (middle + rng.uniform(-1, 1), centre + half), pen)
+            # Keep the digit inside the 28x28 image, its centre of mass in the middle (as MNIST does).
+            row, col = ndimage.center_of_mass(image)
+            images[index] = ndimage.shift(image, (14 - row, 14 - col), order=1, mode="constant")
+    return np.clip(images, 0.0, 1.0)
+
+
 def augmenter(which: Augmentation = Augmentation()):
     """A function ``batch -> batch`` that makes the chosen changes, for ``dataset.map``.
 
@@ -148,6 +245,8 @@ def augmenter(which: Augmentation = Augmentation()):
             batch = elastic_wobble(batch)
         if which.pen:
             batch = change_pen(batch)
+        if which.soft:
+            batch = soften(batch)
         return batch
 
     return augment_batch

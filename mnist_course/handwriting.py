@@ -73,6 +73,9 @@ class Preprocessed:
         dark_ink: True when the ink was darker than the paper (the picture was turned round).
         stroke_width: stroke width before and after adjustment, in pixels of the 80x80 detail box.
         box: ``(top, left, bottom, right)`` of the digit in the working picture.
+        plain: ``(28, 28) float32``: the same digit through the plain recipe (:func:`plain_view`, no
+            clean-up). :func:`predict` reads both views and averages the model's answers, so a clean-up
+            step that was not needed cannot ruin a picture.
     """
 
     image: np.ndarray
@@ -80,6 +83,12 @@ class Preprocessed:
     dark_ink: bool = True
     stroke_width: tuple = (0.0, 0.0)
     box: tuple = (0, 0, 0, 0)
+    plain: np.ndarray | None = None
+
+    @property
+    def views(self) -> np.ndarray:
+        """``(2, 28, 28)``: the cleaned view and the plain view (``(1, 28, 28)`` when there is no plain view)."""
+        return np.stack([self.image] if self.plain is None else [self.image, self.plain])
 
 
 @dataclass(frozen=True)
@@ -106,13 +115,15 @@ class Cleanup:
 FULL_CLEANUP = Cleanup()
 
 
-def simple_to_mnist(source) -> np.ndarray:
+def simple_to_mnist(source, invert: bool | None = None) -> np.ndarray:
     """The plain MNIST recipe in a few lines: ink side from the border, crop, fit 20x20, centre of mass.
 
-    No clean-up at all: this is the baseline every step of :func:`preprocess` is measured against.
+    No clean-up at all: this is the baseline every step of :func:`preprocess` is measured against,
+    and the second view of every picture that :func:`predict` reads (the safety net).
 
     Args:
         source: anything :func:`~mnist_course.images.read_grey` reads (path, bytes, PIL image, array).
+        invert: None takes the ink side from the border; True: dark ink on light paper; False: light ink.
 
     Returns:
         ``(28, 28) float32`` in [0, 1], light digit on black.
@@ -120,7 +131,17 @@ def simple_to_mnist(source) -> np.ndarray:
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     _, grey = read_grey(source)
-    ink = 1.0 - grey if np.median(frame(grey)) > 0.5 else grey  # the paper is the border: make the ink light
+    return plain_view(grey, invert)
+
+
+def plain_view(grey: np.ndarray, dark_ink: bool | None = None) -> np.ndarray:
+    """:func:`simple_to_mnist` on a greyscale picture that is already read (``(h, w) float32`` in [0, 1]).
+
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
+    """
+    if dark_ink is None:
+        dark_ink = bool(np.median(frame(grey)) > 0.5)  # the paper is the border
+    ink = 1.0 - grey if dark_ink else grey  # make the ink light
     paper = np.median(frame(ink))
     ink = np.clip((ink - paper) / max(float(ink.max() - paper), 1e-3), 0, 1)  # paper 0, darkest ink 1
     if ink.max() < 0.5:
@@ -147,7 +168,41 @@ def evenly_lit(paper: np.ndarray) -> bool:
     """
     border = frame(paper)
     bright = border[border > otsu_threshold(paper)]  # the paper of the frame, without the ink that crosses it
-    return len(bright) >= 0.8 * len(border) and spread(bright) < EVEN_LIGHT
+    if len(bright) >= 0.8 * len(border) and spread(bright) < EVEN_LIGHT:
+        return True
+    # A digit that fills the picture crosses much of the frame. Then look at the paper inside: the
+    # brightest pixels of each part of a 4x4 grid are paper, and under even light they match.
+    return paper_level_change(paper) < EVEN_PAPER_CELLS
+
+
+#: The picture is cut into this many parts along each side to compare the paper's brightness between them.
+LIGHT_GRID = 4
+#: Under even light the brighter half of the parts' paper levels lie within this of each other.
+EVEN_PAPER_CELLS = 0.04
+
+
+def paper_level_change(paper: np.ndarray) -> float:
+    """How much the paper's brightness changes across the picture (the lighting), in [0, 1].
+
+    The picture is cut into a 4x4 grid; the 95th percentile of each part is its paper level (some
+    paper shows in most parts, even when a thick digit fills the picture). The answer is the
+    spread of the middle half of the levels brighter than Otsu's split between ink and paper: parts
+    that a thick stroke fills do not count, a gradient or a shadow over a quarter of the picture does.
+
+    A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
+    """
+    height, width = paper.shape
+    levels = [
+        np.percentile(paper[row * height // LIGHT_GRID : (row + 1) * height // LIGHT_GRID,
+                            col * width // LIGHT_GRID : (col + 1) * width // LIGHT_GRID], 95)
+        for row in range(LIGHT_GRID) for col in range(LIGHT_GRID)
+    ]
+    levels = np.array(levels)
+    paper_levels = levels[levels > otsu_threshold(paper)]  # parts that a thick stroke fills are not paper
+    if len(paper_levels) < LIGHT_GRID:
+        paper_levels = levels
+    low, high = np.percentile(paper_levels, [25, 75])
+    return float(high - low)
 
 
 def estimate_background(paper: np.ndarray) -> np.ndarray:
@@ -759,6 +814,9 @@ def preprocess(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLEAN
     window, core = _group_window(labels, chosen)
     result = _shape_digit(ink, window, core, steps, cleanup)
     result.dark_ink = dark_ink
+    # The plain recipe decides the ink side on its own (from the border), unless you said it: a
+    # second opinion that shares none of the clean-up's choices (measured better on small scans).
+    result.plain = plain_view(steps["greyscale"], invert)
     return result
 
 
@@ -798,8 +856,60 @@ def split_digits(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLE
         for piece_window, piece_core in split_touching(window, core):
             result = _shape_digit(ink, piece_window, piece_core, steps, cleanup)
             result.dark_ink = dark_ink
+            result.plain = plain_view(_around(steps["greyscale"], piece_window), dark_ink)
             results.append(result)
     return results
+
+
+def _around(picture: np.ndarray, window, margin: float = 0.1) -> np.ndarray:
+    """The part of ``picture`` inside ``window`` and a margin around it (a share of its longer side)."""
+    rows, cols = window
+    pad = int(round(margin * max(rows.stop - rows.start, cols.stop - cols.start))) + 1
+    return picture[max(0, rows.start - pad) : rows.stop + pad, max(0, cols.start - pad) : cols.stop + pad]
+
+
+#: How much the plain view counts when :func:`predict` averages the model's answers on both views.
+PLAIN_WEIGHT = 0.5
+
+
+def predict(model, digits, invert: bool | None = None) -> np.ndarray:
+    """The model's probabilities for one digit or several: the mean of its answers on both views.
+
+    Each picture is read twice: the cleaned view (:func:`preprocess`) and the plain view (the plain
+    recipe, :func:`simple_to_mnist`). The cleaned view is right more often on photos and pages; the
+    plain view keeps what a clean-up step may break on a kind of picture nobody tuned it on (a small,
+    blurry scan). Averaging the two answers is never much worse than the better of them
+    (``bench/benchmark_handwriting.py`` measures all three on every kind of picture).
+
+    Args:
+        model: a Keras model that takes MNIST digits (the course CNN).
+        digits: a :class:`Preprocessed` (or a list of them), or any picture :func:`preprocess` reads.
+        invert: as in :func:`preprocess`, when ``digits`` is a picture.
+
+    Returns:
+        ``(10,) float32`` for one digit, ``(n, 10)`` for a list.
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    single = not isinstance(digits, (list, tuple))
+    if single and not isinstance(digits, Preprocessed):
+        digits = preprocess(digits, invert=invert)
+    many = [digits] if single else list(digits)
+    if not many:
+        return np.zeros((0, 10), np.float32)
+    images = [digit.image for digit in many]
+    plain = [digit.image if digit.plain is None else digit.plain for digit in many]
+    probabilities = _predict(model, np.stack(images + plain))  # one call of the model for both views
+    combined = combine_views(probabilities[: len(many)], probabilities[len(many) :])
+    return combined[0] if single else combined
+
+
+def combine_views(cleaned: np.ndarray, plain: np.ndarray) -> np.ndarray:
+    """The model's answers on the cleaned and the plain view, averaged (``PLAIN_WEIGHT`` for the plain one).
+
+    A step inside ``predict``, which notebooks/06_your_own_handwriting.ipynb shows.
+    """
+    return ((1.0 - PLAIN_WEIGHT) * np.asarray(cleaned) + PLAIN_WEIGHT * np.asarray(plain)).astype(np.float32)
 
 
 def read_number(model, source, invert: bool | None = None) -> tuple[str, np.ndarray]:
@@ -815,8 +925,7 @@ def read_number(model, source, invert: bool | None = None) -> tuple[str, np.ndar
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     digits = split_digits(source, invert=invert)
-    images = np.stack([digit.image for digit in digits])
-    probabilities = _predict(model, images)
+    probabilities = predict(model, digits)
     return "".join(str(int(row.argmax())) for row in probabilities), probabilities
 
 

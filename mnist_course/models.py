@@ -38,6 +38,8 @@ class Recipe:
     peak_learning_rate: float | None = None
     label_smoothing: float = 0.0
     augment: bool = False  # train on digits changed like people's own (``mnist_course.augment``)
+    soft: bool = False  # with augment: also soft digits, stored small and enlarged (``augment.soften``)
+    letter_forms: bool = False  # with augment: 1s with a flag and a foot, 7s with a bar (``augment.add_letter_forms``)
     float32: "Recipe | None" = None
 
 
@@ -361,8 +363,9 @@ RECIPES = {
     "cnn_dropout": Recipe(epochs=12),
     # In float32 (most laptops): 3 epochs of bigger batches, so that it stays near 20 s (bench/results.md).
     "cnn": Recipe(epochs=4, batch_size=256, peak_learning_rate=2e-2, label_smoothing=0.1, augment=True,
+                  soft=True, letter_forms=True,
                   float32=Recipe(epochs=3, batch_size=512, peak_learning_rate=3e-2, label_smoothing=0.1,
-                                 augment=True)),
+                                 augment=True, soft=True, letter_forms=True)),
     "cnn_large": Recipe(epochs=15, batch_size=128, peak_learning_rate=4e-3, label_smoothing=0.1, augment=True),
 }
 

@@ -471,10 +471,10 @@ def show_prediction(model, source, invert: bool | None = None, title: str | None
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    from mnist_course import handwriting, models
+    from mnist_course import handwriting
 
     result = handwriting.preprocess(source, invert=invert)
-    probabilities = models.predict_proba(model, result.image[np.newaxis])[0]
+    probabilities = handwriting.predict(model, result)
     plot_steps(result, title=title)
     plt.show()
     plot_prediction(result.image, probabilities)

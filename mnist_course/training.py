@@ -17,7 +17,7 @@ import numpy as np
 import keras
 
 from mnist_course import calibration, config, data, models  # calibration: loads calibrated models
-from mnist_course.augment import augmenter
+from mnist_course.augment import Augmentation, add_letter_forms, augmenter
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -180,6 +180,9 @@ def train(
         peak_learning_rate = recipe.peak_learning_rate
     if augment == "recipe":
         augment = recipe.augment
+        which = Augmentation(soft=recipe.soft)
+    else:
+        which = Augmentation()
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if seed is not None:
@@ -197,6 +200,11 @@ def train(
         held_out = max(1, int(round(len(inputs) * validation_split)))
         validation = (inputs[-held_out:], targets[-held_out:])
         inputs, targets = inputs[:-held_out], targets[:-held_out]
+
+    if augment is True and recipe.letter_forms:
+        # Some 1s get a flag and a foot, some 7s a bar (the validation digits stay as they are).
+        changed = add_letter_forms(inputs.reshape(-1, 28, 28), targets.argmax(axis=1), seed=seed)
+        inputs = changed.reshape(inputs.shape)
 
     if peak_learning_rate:
         # A fresh Adam whose learning rate follows the one-cycle schedule of this run's length.
@@ -224,7 +232,7 @@ def train(
         fit_started = time.perf_counter()
         history = model.fit(
             _dataset(inputs, targets, batch_size, shuffle=True, seed=seed,
-                     augment_batch=augment if callable(augment) else augmenter() if augment else None),
+                     augment_batch=augment if callable(augment) else augmenter(which) if augment else None),
             epochs=epochs,
             validation_data=None if validation is None else _dataset(*validation, 1024, shuffle=False, seed=None),
             callbacks=callbacks,

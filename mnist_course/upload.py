@@ -146,9 +146,9 @@ def read_upload(model, name: str, data: bytes, label: int | None = None):
 
     Introduced in notebooks/09_logs_and_report.ipynb.
     """
-    from mnist_course import handwriting, models, predlog
+    from mnist_course import handwriting, predlog
 
     result = handwriting.preprocess(data)
-    probabilities = models.predict_proba(model, result.image[None])[0]
+    probabilities = handwriting.predict(model, result)
     predlog.log_preprocessed("upload", result, probabilities, model=model, file_name=name, true_label=label)
     return result, probabilities

@@ -147,9 +147,8 @@ def read_drawing(ink, model=None) -> Reading:
     image = preprocessed.image
     probabilities = prediction = None
     if model is not None:
-        from mnist_course import models
-
-        probabilities = models.predict_proba(model, image)[0]  # a compiled graph: about 1 ms
+        # Both views in one call of the compiled graph: about 1 ms.
+        probabilities = handwriting.predict(model, preprocessed)
         prediction = int(np.argmax(probabilities))
     return Reading(image=image, probabilities=probabilities, prediction=prediction,
                    seconds=time.perf_counter() - start, preprocessed=preprocessed)  # fmt: skip

@@ -8,12 +8,10 @@ from __future__ import annotations
 import json
 import sys
 
-import numpy as np
 
 from mnist_course.commands.common import CommandError, fail, load_model, resolve_model
 from mnist_course import calibration, predlog
-from mnist_course.handwriting import HandwritingError, preprocess, split_digits, top_k
-from mnist_course.models import predict_proba as _predict
+from mnist_course.handwriting import HandwritingError, predict, preprocess, split_digits, top_k
 
 
 def describe_file(model, path) -> dict:
@@ -35,19 +33,17 @@ def describe_file(model, path) -> dict:
     """
     digits = split_digits(path)
     if len(digits) > 1:
-        images = np.stack([digit.image for digit in digits])
-        probabilities = _predict(model, images)
+        probabilities = predict(model, digits)
         number = "".join(str(int(row.argmax())) for row in probabilities)
         for position, (digit, row) in enumerate(zip(digits, probabilities), start=1):
             predlog.log_preprocessed("predict", digit, row, model=model, file_name=path,
                                      notes={"digit_of_number": f"{position} of {len(digits)}"})  # fmt: skip
-        single = preprocess(path)
-        single_probabilities = _predict(model, single.image[np.newaxis])[0]
+        single_probabilities = predict(model, preprocess(path))
         record = _record(path, single_probabilities)
         record["number"] = number
         record["digits"] = [_record(None, row) for row in probabilities]
         return record
-    probabilities = _predict(model, digits[0].image[np.newaxis])[0]
+    probabilities = predict(model, digits[0])
     predlog.log_preprocessed("predict", digits[0], probabilities, model=model, file_name=path,
                              true_label=predlog.label_from_folder(path))  # fmt: skip
     return _record(path, probabilities)

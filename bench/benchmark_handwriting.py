@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import sys
 import time
 from collections import defaultdict
@@ -216,18 +217,27 @@ def main(argv=None) -> int:
     if not args.timing_only:
         model = load_model(args.model)
         started = time.perf_counter()
-        pictures = pictures_for(args.kinds.split(","), args.split, args.per_digit)
+        cache = REPO / "bench" / "results" / f"pictures-{args.split}-{args.kinds.replace(',', '+')}-{args.per_digit}.pkl"
+        if cache.is_file():  # the same pictures as last time, made by the same code (delete it after changing it)
+            pictures = pickle.loads(cache.read_bytes())
+        else:
+            pictures = pictures_for(args.kinds.split(","), args.split, args.per_digit)
+            cache.parent.mkdir(exist_ok=True)
+            cache.write_bytes(pickle.dumps(pictures))
+        print(f"{len(pictures)} pictures ready after {time.perf_counter() - started:.0f} s", flush=True)
         order = ["real_canvas28", "real_drawing", "real_photo", *(f"syn_{kind}" for kind in SYNTHETIC_KINDS),
                  "blocky8", "small_real"]
         results = {}
         full = answers(model, read_all(pictures, handwriting.FULL_CLEANUP))
         for reader in ("plain", "cleaned", "combined"):
             results[reader] = accuracy_by_kind(pictures, full[reader])
+        print(markdown(results, order), flush=True)
         if args.ablation:
             for step in STEPS:
                 off = answers(model, read_all(pictures, replace(handwriting.FULL_CLEANUP, **{step: False})))
                 results[f"cleaned, no {step}"] = accuracy_by_kind(pictures, off["cleaned"])
                 results[f"combined, no {step}"] = accuracy_by_kind(pictures, off["combined"])
+                print(markdown({key: results[key] for key in list(results)[-2:]}, order).split("\n", 2)[2], flush=True)
         report.update(split=args.split, count=len(pictures), results=results,
                       seconds=round(time.perf_counter() - started, 1))
         wrong = [f"{p.kind} {p.name}: {p.label} read as {int(row.argmax())}"

@@ -172,7 +172,7 @@ def _line(image: np.ndarray, start, end, width: float) -> None:
     np.maximum(image, np.clip(width / 2 + 0.5 - distance, 0.0, 1.0), out=image)
 
 
-def add_letter_forms(images, labels, share: float = FORM_SHARE, seed=None) -> np.ndarray:
+def add_letter_forms(images, labels, share: float = FORM_SHARE, seed=None, centre: bool = True) -> np.ndarray:
     """Give some MNIST 1s a flag and a foot, and some 7s a bar: letter forms that MNIST lacks.
 
     Many schools teach a 1 with a flag at the top (and often a foot) and a 7 crossed in the middle.
@@ -185,6 +185,7 @@ def add_letter_forms(images, labels, share: float = FORM_SHARE, seed=None) -> np
         images: ``(n, 28, 28)`` float32 in [0, 1], light digits on black; labels: ``(n,)`` digits.
         share: the part of the 1s and of the 7s that is changed.
         seed: for a repeatable choice.
+        centre: move each changed digit so its centre of mass is in the middle again, as in MNIST.
 
     Returns:
         A changed copy of ``images`` (the labels stay the same).
@@ -226,9 +227,9 @@ def add_letter_forms(images, labels, share: float = FORM_SHARE, seed=None) -> np
                 centre = float(cols.mean())
                 half = height * rng.uniform(0.15, 0.22)
                 _line(image, (middle, centre - half), (middle + rng.uniform(-1, 1), centre + half), pen)
-            # Keep the digit inside the 28x28 image, its centre of mass in the middle (as MNIST does).
-            row, col = ndimage.center_of_mass(image)
-            images[index] = ndimage.shift(image, (14 - row, 14 - col), order=1, mode="constant")
+            if centre:  # its centre of mass in the middle again, as MNIST places every digit
+                row, col = ndimage.center_of_mass(image)
+                images[index] = ndimage.shift(image, (14 - row, 14 - col), order=1, mode="constant")
     return np.clip(images, 0.0, 1.0)
 
 

@@ -9,7 +9,8 @@ they are brought to the same form. The steps (each kept for teaching):
 2. greyscale: one brightness number per pixel (transparent pixels become paper);
 3. background: the paper, estimated at low resolution, so that lighting and shadows divide out;
 4. ink: how much darker than the paper each pixel is (light-on-dark pictures are turned round);
-5. mask: pixels that are clearly ink; ruled and grid lines and specks are removed;
+5. mask: pixels that are clearly ink; ruled and grid lines and specks are removed (the lines
+   taken out are kept too, as the step ``lines``);
 6. digit: the cleaned ink, cropped to the digit;
 7. stroke: the pen width brought near MNIST's (thin pens thickened, markers thinned);
 8. box: fitted into a 20x20 box, keeping the shape;
@@ -26,19 +27,13 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from mnist_course.images import (  # noqa: F401  (reading is its own module; these names stay here too)
+# Reading is its own module. These public names can also be used from here (``handwriting.open_image``).
+from mnist_course.images import (  # noqa: F401
     MIN_SIDE,
     WORKING_SIZE,
     HandwritingError,
     ImageReadError,
-    _background_step,
-    _block_mean,
-    EVEN_LIGHT,
-    frame,
-    ink_is_dark,
     open_image,
-    otsu_threshold,
-    spread,
     read_grey,
     to_grey,
 )
@@ -54,6 +49,12 @@ _DETAIL = 4
 #: MNIST's typical stroke width as a fraction of the digit's height (measured on MNIST's training
 #: digits with the same measure, :func:`stroke_width`, at the same scale).
 MNIST_STROKE_FRACTION = 0.15
+#: In the detail picture (values 0 to 1), a pixel above this is ink. The stroke width is measured on
+#: these ink pixels, and thinning a stroke must keep enough of them.
+INK_CUTOFF = 0.35
+#: A picture whose shorter side is under this many pixels (an MNIST digit, an icon) is too small to
+#: hold page lines or shadows: no lines are looked for, and the paper is one flat brightness.
+SMALL_PICTURE = 64
 #: Where MNIST puts the centre of mass of a digit (row, column); the average over its training set.
 MNIST_CENTRE = (14.0, 14.0)
 
@@ -69,7 +70,8 @@ class Preprocessed:
     Attributes:
         image: ``(28, 28) float32`` in [0, 1], light digit on black, ready for the model.
         steps: ordered ``{name: array}`` of intermediate pictures (greyscale ``float32`` in [0, 1],
-            except ``"original"``, which is the picture as read, as ``uint8``).
+            except ``"original"``, which is the picture as read, as ``uint8``). ``"lines"`` is 1 where
+            a page line was taken out (all 0 when there was none or ``Cleanup.lines`` is off).
         dark_ink: True when the ink was darker than the paper (the picture was turned round).
         stroke_width: stroke width before and after adjustment, in pixels of the 80x80 detail box.
         box: ``(top, left, bottom, right)`` of the digit in the working picture.
@@ -155,8 +157,114 @@ def plain_view(grey: np.ndarray, dark_ink: bool | None = None) -> np.ndarray:
 
 
 # =================================================================================================
-# 1. Cleaning: background, ink, mask, lines and specks
+# 1. Cleaning: ink side, background, ink, mask, lines and specks
 # =================================================================================================
+
+def _block_mean(grey: np.ndarray, step: int) -> np.ndarray:
+    """Average ``step x step`` blocks (the edge rows and columns that do not fill a block are dropped)."""
+    if step <= 1:
+        return grey
+    height, width = grey.shape
+    cropped = grey[: height - height % step, : width - width % step]
+    return cropped.reshape(cropped.shape[0] // step, step, cropped.shape[1] // step, step).mean(axis=(1, 3))
+
+
+def _background_step(shape) -> int:
+    """How many pixels a side of one block has when the picture is made smaller to study its paper.
+
+    4 (blocks of 4x4 pixels), or 1 for a small picture, which is used as it is.
+    """
+    return 4 if min(shape) >= SMALL_PICTURE else 1
+
+
+#: The paper along the frame of a scan, a crop or a drawing varies less than this; a photo's light varies more.
+EVEN_LIGHT = 0.08
+
+
+def frame(picture: np.ndarray) -> np.ndarray:
+    """The pixels along the four edges of a picture, as one flat array."""
+    return np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
+
+
+def _even(paper: np.ndarray) -> bool:
+    """True when most of ``paper`` has one brightness (its median distance from the median is small).
+
+    Unlike :func:`spread`, the soft edges of strokes that cross the frame do not count.
+    """
+    return len(paper) > 0 and float(np.median(np.abs(paper - np.median(paper)))) < EVEN_LIGHT / 2.5
+
+
+def spread(values: np.ndarray) -> float:
+    """How much ``values`` vary: the distance from their 5th to their 95th percentile (0 for none)."""
+    if len(values) == 0:
+        return 0.0
+    low, high = np.percentile(values, [5, 95])
+    return float(high - low)
+
+
+#: The frame of a picture is nearly all paper, even when the digit fills the picture and touches it.
+#: When at least this share of the frame is on one side of the ink/paper threshold, that side is paper.
+BORDER_DECIDES = 0.9
+#: A tight crop of a thick digit: the frame is mostly bright, even paper, and brighter than the picture
+#: as a whole (the ink fills the middle). Then the ink is dark even though the ink crosses the frame
+#: in many places. (A mostly dark frame is not decided this way: in a photo it is often a table.)
+TIGHT_FRAME_BRIGHT = 0.7
+
+
+def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
+    """The brightness that best splits ``values`` into two groups (Otsu's method): ink and paper.
+
+    A step inside ``ink_is_dark``, ``evenly_lit`` and ``noise_floor``; notebooks/06_your_own_handwriting.ipynb
+    uses ``ink_is_dark``.
+    """
+    counts, edges = np.histogram(values, bins=bins, range=(float(values.min()), float(values.max()) + 1e-6))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight_low = np.cumsum(counts)
+    weight_high = weight_low[-1] - weight_low
+    mean_low = np.cumsum(counts * centres) / np.maximum(weight_low, 1)
+    mean_high = (np.sum(counts * centres) - np.cumsum(counts * centres)) / np.maximum(weight_high, 1)
+    between = weight_low * weight_high * (mean_low - mean_high) ** 2  # spread between the two groups
+    return float(edges[int(np.argmax(between)) + 1])
+
+
+def ink_is_dark(grey: np.ndarray) -> bool:
+    """Decide whether the ink is darker than the paper (the usual pen on paper) or lighter (chalk, MNIST).
+
+    First the frame: in a scan, a crop or a drawing it is evenly lit paper, even when the digit
+    fills the picture, so if nearly all of it is bright the ink is dark, and the other way round.
+    A tight crop of a thick digit has ink across much of its frame: when most of the frame is even,
+    bright paper, clearly brighter than the picture as a whole, the ink is dark too.
+    When the frame is mixed or unevenly lit (a photo with a table or a shadow along its edge), the ink
+    is the side whose extreme pixels lie further from the paper around them (looked at on a smaller
+    copy, which averages away noise).
+
+    Args:
+        grey: ``(h, w) float32`` in [0, 1].
+
+    Introduced in notebooks/06_your_own_handwriting.ipynb.
+    """
+    border = frame(grey)
+    threshold = otsu_threshold(grey)
+    bright = border > threshold
+    bright_share = float(bright.mean())
+    paper = border[bright] if bright_share >= 0.5 else border[~bright]
+    if max(bright_share, 1.0 - bright_share) >= BORDER_DECIDES and spread(paper) < EVEN_LIGHT:
+        return bright_share >= 0.5
+    if bright_share >= TIGHT_FRAME_BRIGHT and _even(paper) and bright_share >= float(np.mean(grey > threshold)) + 0.1:
+        return True
+    small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
+    # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
+    lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")
+    relative = (small + 0.05) / (lighting + 0.05)
+    low, high = np.percentile(relative, [0.5, 99.5])
+    darker = 1.0 - float(low)
+    lighter = float(high) - 1.0
+    if darker > 1.5 * lighter:
+        return True
+    if lighter > 1.5 * darker:
+        return False
+    return float(np.median(small)) >= 0.5
+
 
 def evenly_lit(paper: np.ndarray) -> bool:
     """True when the paper along the frame has one brightness: a scan, a crop or a drawing, not a photo.
@@ -300,6 +408,115 @@ def _line_pixels(piece: np.ndarray, axis: int, slope: float, intercept: float, t
     return piece & (np.abs(across - (slope * along + intercept)) <= thickness / 2 + 1.0)
 
 
+#: A page line is looked for with a straight probe this long: an eighth of the picture's side ...
+LINE_PROBE_PARTS = 8
+#: ... and never shorter than this many pixels.
+LINE_PROBE_MIN = 15
+#: Before the probe is tried, the ink is widened across the line to this many pixels (4 each way),
+#: so that lines tilted up to about 7 degrees still fit the straight probe.
+LINE_TILT_WIDENING = 9
+#: Faint printed lines have small gaps: gaps shorter than this many pixels along a line are bridged.
+LINE_GAP = 7
+#: A line crosses at least this share of the picture (a digit's stroke is shorter) ...
+LINE_SPAN = 0.75
+#: ... or at least this share when it runs off an edge of the picture (a page seen at a slant).
+#: A row (column) with less ink than this share of the picture holds no line.
+LINE_SPAN_AT_EDGE = 0.45
+#: At least this share of a line's length lies on the straight line fitted to it.
+LINE_STRAIGHT = 0.6
+#: A line is at most this share of the picture's side thick ...
+LINE_THICKNESS_SHARE = 0.015
+#: ... plus this many pixels (a pen stroke is thicker).
+LINE_THICKNESS_EXTRA = 2
+#: Only pixels near the fitted line are removed: within half its thickness plus one pixel. The thickness
+#: used for this is at most this many pixels.
+LINE_MAX_THICKNESS = 5.0
+#: One line alone (not one of several parallel lines) may be a long stroke, such as a tall 1. It is
+#: removed only when it crosses at least this share of the picture ...
+LONE_LINE_SPAN = 0.95
+#: ... and at least this many pixels of ink are left without it.
+LONE_LINE_INK_LEFT = 20
+#: A line pixel is given back to a stroke when the stroke's ink lies within 4 pixels of it on both
+#: sides, across the line (a closing this many pixels wide).
+HEAL_ACROSS = 9
+#: A stroke crosses a line in a short gap. A stretch this long or longer along the line is a stroke
+#: that runs beside the line: it is not given back.
+HEAL_ALONG = 13
+
+
+def _find_line_candidates(evidence: np.ndarray, axis: int) -> list:
+    """Long, nearly straight pieces of ink along ``axis`` (1: horizontal, 0: vertical) that may be page lines.
+
+    A morphological opening with a long thin probe keeps only the ink the probe fits into (the ink is
+    first widened across the line, so that slightly tilted lines still fit). Pieces close to each other
+    along the line are joined, and those that cross enough of the picture are kept.
+
+    Returns:
+        A list of ``(region, piece)``: the piece's box (a pair of slices) and its ink in that box (``bool``).
+    """
+    extent = evidence.shape[axis]
+    length = max(LINE_PROBE_MIN, extent // LINE_PROBE_PARTS)
+    widened = ndimage.maximum_filter1d(evidence, size=LINE_TILT_WIDENING, axis=1 - axis)
+    widened = ndimage.maximum_filter1d(widened, size=LINE_GAP, axis=axis)  # bridge small gaps in faint lines
+    if widened.sum(axis=axis).max() < LINE_SPAN_AT_EDGE * extent:
+        return []  # no row (column) has enough ink to hold a line
+    runs = ndimage.minimum_filter1d(widened, size=length, axis=axis)  # erosion along the line
+    found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & evidence  # dilation: the opening
+    if not found.any():
+        return []
+    # Faint lines have gaps: join pieces less than LINE_GAP pixels apart along the line before measuring them.
+    joined = ndimage.maximum_filter1d(found, size=LINE_GAP, axis=axis)
+    labels, _count = ndimage.label(joined, structure=np.ones((3, 3)))  # pixels that touch, corners too
+    candidates = []
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        span = (region[axis].stop - region[axis].start) / extent
+        if span < LINE_SPAN and not (span >= LINE_SPAN_AT_EDGE and _touches_ends(region, axis, extent)):
+            continue
+        candidates.append((region, (labels[region] == index) & found[region]))
+    return candidates
+
+
+def _fit_lines(candidates: list, axis: int, extent: int) -> list:
+    """Fit a straight line to each candidate and keep those that are thin and straight over most of their length.
+
+    Args:
+        candidates: ``(region, piece)`` pairs from :func:`_find_line_candidates`.
+        extent: the picture's size along the lines, in pixels.
+
+    Returns:
+        A list of ``(region, pixels)``: only the pixels of each piece that lie on its fitted line.
+    """
+    lines = []
+    for region, piece in candidates:
+        slope, intercept, thickness, straight = _fit_line(piece, axis)
+        if straight >= LINE_STRAIGHT and thickness <= LINE_THICKNESS_SHARE * extent + LINE_THICKNESS_EXTRA:
+            pixels = _line_pixels(piece, axis, slope, intercept, min(thickness, LINE_MAX_THICKNESS))
+            lines.append((region, pixels))
+    return lines
+
+
+def _heal_crossings(remaining: np.ndarray, these: np.ndarray, axis: int) -> np.ndarray:
+    """The line pixels to give back to the strokes that cross the lines (so a digit is not cut in two).
+
+    A line pixel is given back when ink lies close to it on both sides, across the line (a closing:
+    a maximum filter, then a minimum filter). A long stretch along the line is not given back: that
+    is a stroke running beside the line, not across it.
+
+    Args:
+        remaining: ``(h, w) bool``, the ink without the lines.
+        these: ``(h, w) bool``, the line pixels that were taken out.
+        axis: 1 for horizontal lines, 0 for vertical lines.
+
+    Returns:
+        ``(h, w) bool``, part of ``these``.
+    """
+    across = ndimage.maximum_filter1d(remaining, size=HEAL_ACROSS, axis=1 - axis)
+    healed = ndimage.minimum_filter1d(across, size=HEAL_ACROSS, axis=1 - axis) & these
+    along_line = ndimage.minimum_filter1d(healed, size=HEAL_ALONG, axis=axis)
+    healed &= ~ndimage.maximum_filter1d(along_line, size=HEAL_ALONG, axis=axis)
+    return healed
+
+
 def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Remove ruled and grid lines: long, straight, nearly horizontal or vertical runs of ink.
 
@@ -319,37 +536,13 @@ def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     lines = np.zeros_like(mask)
-    if min(mask.shape) < 64:  # a small picture (an MNIST digit, an icon) has no page lines
+    if min(mask.shape) < SMALL_PICTURE:  # a small picture (an MNIST digit, an icon) has no page lines
         return mask, lines
     cleaned = mask
     evidence = mask if faint is None else (mask | faint)
     for axis in (1, 0):  # axis 1: horizontal lines; axis 0: vertical lines
         extent = mask.shape[axis]
-        length = max(15, extent // 8)
-        # Widen the ink across the line by 4 pixels each way, so lines tilted up to ~7 degrees still fit.
-        widened = ndimage.maximum_filter1d(evidence, size=9, axis=1 - axis)
-        widened = ndimage.maximum_filter1d(widened, size=7, axis=axis)  # bridge small gaps in faint lines
-        if widened.sum(axis=axis).max() < 0.45 * extent:
-            continue  # no row (column) has enough ink to hold a line
-        runs = ndimage.minimum_filter1d(widened, size=length, axis=axis)  # erosion along the line
-        found = ndimage.maximum_filter1d(runs, size=length, axis=axis) & evidence  # dilation: the opening
-        if not found.any():
-            continue
-        # Faint lines have gaps: join pieces less than 7 pixels apart along the line before counting them.
-        labels, count = ndimage.label(ndimage.maximum_filter1d(found, size=7, axis=axis), structure=np.ones((3, 3)))
-        regions = ndimage.find_objects(labels)
-        spans = {
-            index: (region[axis].stop - region[axis].start) / extent for index, region in enumerate(regions, start=1)
-        }
-        found_lines = []
-        for index, span in spans.items():
-            region = regions[index - 1]
-            if span < 0.75 and not (span >= 0.45 and _touches_ends(region, axis, extent)):
-                continue
-            piece = (labels[region] == index) & found[region]
-            slope, intercept, thickness, straight = _fit_line(piece, axis)
-            if straight >= 0.6 and thickness <= 0.015 * extent + 2:  # thin and straight over most of its length
-                found_lines.append((region, _line_pixels(piece, axis, slope, intercept, min(thickness, 5.0))))
+        found_lines = _fit_lines(_find_line_candidates(evidence, axis), axis, extent)
         # Pages have several parallel lines. A single long stroke (a tall 1 on a drawing pad) stays
         # unless it crosses the whole picture and something else is left.
         if not found_lines:
@@ -359,20 +552,15 @@ def remove_lines(mask: np.ndarray, faint: np.ndarray | None = None) -> tuple[np.
             these[region] |= pixels
         if len(found_lines) == 1:
             region = found_lines[0][0]
-            if (region[axis].stop - region[axis].start) < 0.95 * extent or (cleaned & ~these).sum() < 20:
+            too_short = (region[axis].stop - region[axis].start) < LONE_LINE_SPAN * extent
+            if too_short or (cleaned & ~these).sum() < LONE_LINE_INK_LEFT:
                 continue
         # One more pixel on each side (the same as a binary dilation with a cross, done as two 1-D filters).
         these = ndimage.maximum_filter1d(these, size=3, axis=0) | ndimage.maximum_filter1d(these, size=3, axis=1)
         evidence = evidence & ~these
         these &= cleaned
         remaining = cleaned & ~these
-        # Join strokes that cross the line: fill line pixels with ink on both sides, across the line
-        # (a closing across the line: a maximum filter, then a minimum filter).
-        across = ndimage.maximum_filter1d(remaining, size=9, axis=1 - axis)
-        healed = ndimage.minimum_filter1d(across, size=9, axis=1 - axis) & these
-        # A stroke crosses a line in a short gap; a long healed stretch is a stroke running beside it.
-        along_line = ndimage.minimum_filter1d(healed, size=13, axis=axis)
-        healed &= ~ndimage.maximum_filter1d(along_line, size=13, axis=axis)
+        healed = _heal_crossings(remaining, these, axis)
         cleaned = remaining | healed
         lines |= these & ~healed
     return cleaned, lines
@@ -633,7 +821,7 @@ def adjust_stroke(detail: np.ndarray, target: float | None = None) -> tuple[np.n
     """
     if target is None:
         target = MNIST_STROKE_FRACTION * BOX_SIZE * _DETAIL
-    before = stroke_width(detail > 0.35)
+    before = stroke_width(detail > INK_CUTOFF)
     adjusted = detail
     if before < 0.8 * target:
         radius = max(1, round((target - before) / 2))
@@ -642,9 +830,9 @@ def adjust_stroke(detail: np.ndarray, target: float | None = None) -> tuple[np.n
         radius = max(1, round((before - target) / 2))
         thinner = ndimage.grey_erosion(detail, footprint=_disk(radius))
         # Thinning must not erase the digit: stop short if too much ink would go.
-        if (thinner > 0.35).sum() >= 0.25 * (detail > 0.35).sum():
+        if (thinner > INK_CUTOFF).sum() >= 0.25 * (detail > INK_CUTOFF).sum():
             adjusted = thinner
-    after = stroke_width(adjusted > 0.35)
+    after = stroke_width(adjusted > INK_CUTOFF)
     return adjusted.astype(np.float32), before, after
 
 
@@ -699,8 +887,10 @@ def _clean(source, invert, cleanup: Cleanup = FULL_CLEANUP):
     steps["ink"] = ink
     floor = noise_floor(ink)
     mask = ink_mask(ink, floor)
+    lines = np.zeros(mask.shape, bool)
     if cleanup.lines:
-        mask, _lines = remove_lines(mask, faint=ink > floor)
+        mask, lines = remove_lines(mask, faint=ink > floor)
+    steps["lines"] = lines.astype(np.float32)  # 1 where a page line was taken out (the prediction log counts them)
     return steps, ink, mask, dark_ink
 
 
@@ -761,7 +951,7 @@ def _shape_digit(ink: np.ndarray, window, core: np.ndarray, steps: dict, cleanup
     if cleanup.stroke:
         adjusted, before, after = adjust_stroke(detail)
     else:
-        width = stroke_width(detail > 0.35)
+        width = stroke_width(detail > INK_CUTOFF)
         adjusted, before, after = detail, width, width
     box = to_box(adjusted)
     image = centre_by_mass(box)

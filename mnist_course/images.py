@@ -1,8 +1,9 @@
-"""Reading a picture of handwriting: any file, bytes, PIL image or array, upright, greyscale, ink side.
+"""Reading a picture of handwriting: any file, bytes, PIL image or array, upright and greyscale.
 
 This is the first job of lesson 06: get one brightness number per pixel from whatever a student
-uploads (a phone photo, an iPhone HEIC, a scan or a scanned PDF, a paint file), and find out whether
-the ink is darker or lighter than the paper. Turning that into an MNIST digit is :mod:`mnist_course.handwriting`.
+uploads (a phone photo, an iPhone HEIC, a scan or a scanned PDF, a paint file). Everything after
+reading (is the ink darker or lighter than the paper? where is the digit?) is in
+:mod:`mnist_course.handwriting`, which imports this module (this module never imports it at the top).
 
 Introduced in notebooks/06_your_own_handwriting.ipynb.
 """
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
-from scipy import ndimage
 
 #: Longest side, in pixels, of the picture that the clean-up steps work on. A digit needs far fewer
 #: pixels than a phone camera gives; working small keeps a 12-megapixel photo well under 100 ms.
@@ -134,7 +134,7 @@ def open_image(source, working_size: int = WORKING_SIZE) -> Image.Image:
             a HEIC or PDF file when ``pillow-heif`` or ``pypdfium2`` is not installed (the message says
             what to install).
 
-    A step inside ``read_grey`` and ``ink_is_dark``, which notebooks/06_your_own_handwriting.ipynb uses.
+    A step inside ``read_grey``, which notebooks/06_your_own_handwriting.ipynb uses.
     """
     name = _describe(source)
     kind = "other"
@@ -237,7 +237,7 @@ def to_grey(image) -> np.ndarray:
     Colour uses the usual luminance weights; transparent pixels become paper (white behind dark
     strokes, black behind light strokes); 16-bit and floating-point pictures are scaled to [0, 1].
 
-    A step inside ``read_grey`` and ``ink_is_dark``, which notebooks/06_your_own_handwriting.ipynb uses.
+    A step inside ``read_grey``, which notebooks/06_your_own_handwriting.ipynb uses.
     """
     if isinstance(image, Image.Image):
         mode = image.mode
@@ -345,104 +345,3 @@ def read_grey(source, working_size: int = WORKING_SIZE) -> tuple[np.ndarray, np.
         original = (grey * 255).round().astype(np.uint8)
     return original, grey
 
-
-
-def _block_mean(grey: np.ndarray, step: int) -> np.ndarray:
-    """Average ``step x step`` blocks (the edge rows and columns that do not fill a block are dropped)."""
-    if step <= 1:
-        return grey
-    height, width = grey.shape
-    cropped = grey[: height - height % step, : width - width % step]
-    return cropped.reshape(cropped.shape[0] // step, step, cropped.shape[1] // step, step).mean(axis=(1, 3))
-
-
-def _background_step(shape) -> int:
-    return 4 if min(shape) >= 64 else 1
-
-
-#: The paper along the frame of a scan, a crop or a drawing varies less than this; a photo's light varies more.
-EVEN_LIGHT = 0.08
-
-
-def frame(picture: np.ndarray) -> np.ndarray:
-    """The pixels along the four edges of a picture, as one flat array."""
-    return np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
-
-
-def _even(paper: np.ndarray) -> bool:
-    """True when most of ``paper`` has one brightness (its median distance from the median is small).
-
-    Unlike :func:`spread`, the soft edges of strokes that cross the frame do not count.
-    """
-    return len(paper) > 0 and float(np.median(np.abs(paper - np.median(paper)))) < EVEN_LIGHT / 2.5
-
-
-def spread(values: np.ndarray) -> float:
-    """How much ``values`` vary: the distance from their 5th to their 95th percentile (0 for none)."""
-    if len(values) == 0:
-        return 0.0
-    low, high = np.percentile(values, [5, 95])
-    return float(high - low)
-
-
-#: The frame of a picture is nearly all paper, even when the digit fills the picture and touches it.
-#: When at least this share of the frame is on one side of the ink/paper threshold, that side is paper.
-BORDER_DECIDES = 0.9
-#: A tight crop of a thick digit: the frame is mostly bright, even paper, and brighter than the picture
-#: as a whole (the ink fills the middle). Then the ink is dark even though the ink crosses the frame
-#: in many places. (A mostly dark frame is not decided this way: in a photo it is often a table.)
-TIGHT_FRAME_BRIGHT = 0.7
-
-
-def otsu_threshold(values: np.ndarray, bins: int = 64) -> float:
-    """The brightness that best splits ``values`` into two groups (Otsu's method): ink and paper.
-
-    A step inside ``read_grey`` and ``ink_is_dark``, which notebooks/06_your_own_handwriting.ipynb uses.
-    """
-    counts, edges = np.histogram(values, bins=bins, range=(float(values.min()), float(values.max()) + 1e-6))
-    centres = (edges[:-1] + edges[1:]) / 2
-    weight_low = np.cumsum(counts)
-    weight_high = weight_low[-1] - weight_low
-    mean_low = np.cumsum(counts * centres) / np.maximum(weight_low, 1)
-    mean_high = (np.sum(counts * centres) - np.cumsum(counts * centres)) / np.maximum(weight_high, 1)
-    between = weight_low * weight_high * (mean_low - mean_high) ** 2  # spread between the two groups
-    return float(edges[int(np.argmax(between)) + 1])
-
-
-def ink_is_dark(grey: np.ndarray) -> bool:
-    """Decide whether the ink is darker than the paper (the usual pen on paper) or lighter (chalk, MNIST).
-
-    First the frame: in a scan, a crop or a drawing it is evenly lit paper, even when the digit
-    fills the picture, so if nearly all of it is bright the ink is dark, and the other way round.
-    A tight crop of a thick digit has ink across much of its frame: when most of the frame is even,
-    bright paper, clearly brighter than the picture as a whole, the ink is dark too.
-    When the frame is mixed or unevenly lit (a photo with a table or a shadow along its edge), the ink
-    is the side whose extreme pixels lie further from the paper around them (looked at on a smaller
-    copy, which averages away noise).
-
-    Args:
-        grey: ``(h, w) float32`` in [0, 1].
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    border = frame(grey)
-    threshold = otsu_threshold(grey)
-    bright = border > threshold
-    bright_share = float(bright.mean())
-    paper = border[bright] if bright_share >= 0.5 else border[~bright]
-    if max(bright_share, 1.0 - bright_share) >= BORDER_DECIDES and spread(paper) < EVEN_LIGHT:
-        return bright_share >= 0.5
-    if bright_share >= TIGHT_FRAME_BRIGHT and _even(paper) and bright_share >= float(np.mean(grey > threshold)) + 0.1:
-        return True
-    small = _block_mean(grey, _background_step(grey.shape)).astype(np.float32)
-    # Divide by a heavy blur: lighting and shadows change slowly and divide out; the ink stays.
-    lighting = ndimage.gaussian_filter(small, sigma=max(small.shape) / 8, mode="nearest")
-    relative = (small + 0.05) / (lighting + 0.05)
-    low, high = np.percentile(relative, [0.5, 99.5])
-    darker = 1.0 - float(low)
-    lighter = float(high) - 1.0
-    if darker > 1.5 * lighter:
-        return True
-    if lighter > 1.5 * darker:
-        return False
-    return float(np.median(small)) >= 0.5

@@ -399,18 +399,24 @@ STEP_TITLES = {
     "stroke": "stroke width adjusted",
     "box": "fitted in 20x20",
     "mnist": "28x28, centred",
+    "lines": "page lines taken out",
 }
+#: Steps kept in ``Preprocessed.steps`` but not drawn in the strip: the page lines that were taken out
+#: (the mask after them is drawn; lesson 06 shows the lines on their own).
+HIDDEN_STEPS = ("lines",)
 
 
 def plot_steps(result, axes=None, title: str | None = None):
     """Draw the steps of :func:`mnist_course.handwriting.preprocess` as a strip of small pictures.
+
+    Every step in ``result.steps`` is drawn, in order, except those in ``HIDDEN_STEPS``.
 
     Returns:
         The matplotlib figure.
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
-    names = list(result.steps)
+    names = [name for name in result.steps if name not in HIDDEN_STEPS]
     if axes is None:
         figure, axes = plt.subplots(1, len(names), figsize=(1.15 * len(names), 1.65))
     else:

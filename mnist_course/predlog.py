@@ -455,8 +455,9 @@ def preprocessing_notes(result, cleanup=None) -> dict:
     Returns:
         ``{"touches_edge", "polarity", "lines_removed", "stroke_before", "stroke_after", "crop"}``
         (``touches_edge``: the digit reaches the picture's border, so part of it may be cut off). ``lines_removed``
-        counts the straight ruled or grid lines taken out of the picture (the same
-        ``handwriting.remove_lines`` step, done again on the ink the preprocessing kept in ``steps``).
+        counts the straight ruled or grid lines taken out of the picture (read from ``steps["lines"]``;
+        for a ``Preprocessed`` made without that step, ``handwriting.remove_lines`` is run again on
+        ``steps["ink"]``).
 
     Used by the tools that log predictions (lesson 09 reads the columns).
     """
@@ -464,8 +465,12 @@ def preprocessing_notes(result, cleanup=None) -> dict:
 
     cleanup = cleanup or handwriting.FULL_CLEANUP
     lines_removed = 0
+    lines = result.steps.get("lines")
     ink = result.steps.get("ink")
-    if cleanup.lines and ink is not None and min(ink.shape) >= 64:
+    if cleanup.lines and lines is not None:  # the lines the preprocessing took out
+        lines_removed = _count_lines(np.asarray(lines) > 0)
+    elif cleanup.lines and ink is not None and min(ink.shape) >= handwriting.SMALL_PICTURE:
+        # An older Preprocessed without "lines": find them again, as the preprocessing did.
         floor = handwriting.noise_floor(ink)
         mask = handwriting.ink_mask(ink, floor)
         _cleaned, lines = handwriting.remove_lines(mask, faint=ink > floor)

@@ -57,7 +57,9 @@ def test_output_is_mnist_shaped(reference):
 
 def test_steps_are_kept_in_order():
     result = handwriting.preprocess(seven())
-    assert list(result.steps) == ["original", "greyscale", "background", "ink", "mask", "digit", "stroke", "box", "mnist"]
+    assert list(result.steps) == [
+        "original", "greyscale", "background", "ink", "lines", "mask", "digit", "stroke", "box", "mnist"
+    ]  # fmt: skip
     assert result.dark_ink is True
     assert np.array_equal(result.steps["mnist"], result.image)
 
@@ -209,6 +211,31 @@ def test_ruled_and_grid_lines_and_specks_are_removed(grid):
         x, y = rng.integers(0, 470), rng.integers(0, 350)
         draw.rectangle([x, y, x + 2, y + 2], fill=60)
     assert similar(handwriting.to_mnist(picture), clean, 0.9)
+
+
+def test_the_removed_lines_are_kept_as_a_step():
+    picture = seven(size=(480, 360), box=(180, 60, 300, 300), width=8)
+    draw = ImageDraw.Draw(picture)
+    for y in range(35, 360, 30):
+        draw.line([(0, y), (480, y + 6)], fill=150, width=2)
+    result = handwriting.preprocess(picture)
+    lines = result.steps["lines"]
+    assert lines.dtype == np.float32 and lines.shape == result.steps["ink"].shape
+    assert set(np.unique(lines)) == {0.0, 1.0}
+    # The 8 lines that touch the 7 were ink and are taken out (the others were too faint to be ink).
+    assert (lines.sum(axis=0) >= 6).mean() > 0.9  # nearly every column crosses 6 or more of them
+    assert not (lines.astype(bool) & result.steps["mask"].astype(bool)).any()  # gone from the mask
+    off = handwriting.preprocess(picture, cleanup=handwriting.Cleanup(lines=False))
+    assert off.steps["lines"].dtype == np.float32 and not off.steps["lines"].any()
+    small = handwriting.preprocess(seven(size=(40, 40), box=(10, 8, 30, 32), width=3))
+    assert not small.steps["lines"].any()  # a small picture has no page lines
+
+
+def test_ink_side_analysis_lives_in_handwriting_not_in_reading():
+    from mnist_course import images
+
+    for name in ("ink_is_dark", "otsu_threshold", "frame", "spread", "EVEN_LIGHT", "BORDER_DECIDES"):
+        assert hasattr(handwriting, name) and not hasattr(images, name), name
 
 
 def test_synthetic_photo_with_everything():
@@ -401,7 +428,7 @@ def test_plots_draw_without_error():
 
     result = handwriting.preprocess(seven())
     figure = plots.plot_steps(result, title="a 7")
-    assert len(figure.axes) == len(result.steps)
+    assert len(figure.axes) == len(result.steps) - len(plots.HIDDEN_STEPS)  # the removed lines are not drawn
     probabilities = np.full(10, 0.02, np.float32)
     probabilities[7] = 0.82
     figure = plots.plot_prediction(result.image, probabilities)

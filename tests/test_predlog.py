@@ -243,6 +243,24 @@ def test_the_upload_helper_logs_with_the_file_name(course_home, trained_model_pa
     assert row["lines_removed"] >= 1, "a scan of ruled paper: its lines were removed"
 
 
+def test_lines_removed_is_read_from_the_preprocessing_steps(monkeypatch):
+    from mnist_course import handwriting, samples
+
+    result = handwriting.preprocess(samples.encode(samples.make_sample(4, kind="scan", seed=0).image, "PNG"))
+    assert result.steps["lines"].any()
+    old = handwriting.Preprocessed(result.image, {k: v for k, v in result.steps.items() if k != "lines"},
+                                   result.dark_ink, result.stroke_width, result.box, result.plain)  # fmt: skip
+    again = predlog.preprocessing_notes(old)  # no "lines" step: remove_lines runs again, with the same answer
+    assert again["lines_removed"] >= 1
+
+    def no_second_run(*args, **kwargs):
+        raise AssertionError("remove_lines ran a second time")
+
+    monkeypatch.setattr(handwriting, "remove_lines", no_second_run)
+    assert predlog.preprocessing_notes(result) == again
+    assert predlog.preprocessing_notes(result, handwriting.Cleanup(lines=False))["lines_removed"] == 0
+
+
 # --- real processes ----------------------------------------------------------------------------
 
 WRITER = textwrap.dedent(

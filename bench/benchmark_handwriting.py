@@ -209,6 +209,7 @@ def main(argv=None) -> int:
     parser.add_argument("--kinds", default="real,synthetic,blocky8,small_real")
     parser.add_argument("--per-digit", type=int, default=5, help="synthetic pictures per digit, writer and kind")
     parser.add_argument("--ablation", action="store_true", help="also turn each clean-up step off in turn")
+    parser.add_argument("--steps", default=",".join(STEPS), help="with --ablation: the steps to turn off")
     parser.add_argument("--timing-only", action="store_true")
     parser.add_argument("--out", default=None, help="also write the report as JSON here")
     args = parser.parse_args(argv)
@@ -233,7 +234,7 @@ def main(argv=None) -> int:
             results[reader] = accuracy_by_kind(pictures, full[reader])
         print(markdown(results, order), flush=True)
         if args.ablation:
-            for step in STEPS:
+            for step in args.steps.split(","):
                 off = answers(model, read_all(pictures, replace(handwriting.FULL_CLEANUP, **{step: False})))
                 results[f"cleaned, no {step}"] = accuracy_by_kind(pictures, off["cleaned"])
                 results[f"combined, no {step}"] = accuracy_by_kind(pictures, off["combined"])

@@ -989,7 +989,7 @@ def preprocess(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLEAN
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32) if parts else mask.astype(np.float32)
     if not parts:
         raise BlankImageError("image has no ink: is the page blank?")
-    groups = group_digits(parts)
+    groups = group_digits(parts) or [parts]  # (no group passes the size rules: all the ink is one digit)
     # One digit: the largest group and any pieces close to it (a 5's loose top bar, a broken stroke).
     main = max(groups, key=lambda group: sum(p.area for p in group))
     top = min(p.top for p in main)
@@ -1041,7 +1041,7 @@ def split_digits(source, invert: bool | None = None, cleanup: Cleanup = FULL_CLE
         raise BlankImageError("image has no ink: is the page blank?")
     steps["mask"] = np.isin(labels, [p.label for p in parts]).astype(np.float32)
     results = []
-    for group in group_digits(parts):
+    for group in group_digits(parts) or [parts]:
         window, core = _group_window(labels, group)
         for piece_window, piece_core in split_touching(window, core):
             result = _shape_digit(ink, piece_window, piece_core, steps, cleanup)

@@ -6,7 +6,6 @@ or in the folder named by MNIST_COURSE_REAL_DIGITS. Accuracy targets are measure
 ``python bench/benchmark_handwriting.py --real``, not here; these tests check behaviour on a sample.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -21,18 +20,7 @@ import real_handwriting  # noqa: E402
 from mnist_course import handwriting, models, training  # noqa: E402
 
 
-def _folder():
-    candidates = [os.environ.get("MNIST_COURSE_REAL_DIGITS"), REPO / "bench" / "real_digits",
-                  REPO.parent / "shared" / "real_digits"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "digits.csv").is_file():
-            rows = real_handwriting.load_rows("all", Path(candidate))
-            if rows and all(row.path.is_file() for row in rows):
-                return Path(candidate)
-    return None
-
-
-FOLDER = _folder()
+FOLDER = real_handwriting.find_folder()
 pytestmark = pytest.mark.skipif(FOLDER is None, reason="the real handwriting pictures are not on this machine "
                                 "(they are kept out of git; see bench/real_digits/README.md)")
 

@@ -36,7 +36,7 @@ from mnist_course import config
 
 keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
 
-from mnist_course import handwriting, models, plots, samples, training, widgets
+from mnist_course import handwriting, plots, samples, training, widgets
 
 config.check_versions()           # clear message if Keras is older than 3
 config.set_seed(42)
@@ -59,8 +59,9 @@ model = training.load_or_train_cnn()
 # Draw one digit in the white square with your mouse, your finger or a pen. After each stroke:
 #
 # 1. the browser makes a small grey picture of your drawing (112x112 pixels) and sends it to Python;
-# 2. Python brings it to MNIST's form with `handwriting.to_mnist`, the same steps as lesson 06;
-# 3. the model gives a probability for each digit, and the pad shows them as bars.
+# 2. Python brings it to MNIST's form with `handwriting.preprocess`, the same steps as lesson 06;
+# 3. the model reads both views of lesson 06 (cleaned and plain), and the pad shows the mean of the two
+#    answers as a bar for each digit.
 #
 # The small black square shows the 28x28 image the model actually saw. **Undo** removes the last stroke,
 # **Clear** starts again, and the slider changes the brush size. Drawing happens in the browser, so the pen
@@ -197,9 +198,9 @@ my_files = sorted(config.my_digits_dir().glob("*/*.png"))
 if not my_files:
     print("No saved drawings yet: draw on the pad, choose the label, press Save, then run this cell again.")
 else:
-    my_images = np.stack([handwriting.to_mnist(path) for path in my_files])
+    my_digits = [handwriting.preprocess(path) for path in my_files]
     my_labels = np.array([int(path.parent.name) for path in my_files])
-    my_predictions = models.predict_proba(model, my_images).argmax(axis=1)
+    my_predictions = handwriting.predict(model, my_digits).argmax(axis=1)  # both views, as in lesson 06
     print(f"{(my_predictions == my_labels).mean():.0%} correct on {len(my_files)} of your drawings")
     wrong = np.flatnonzero(my_predictions != my_labels)
     for index in wrong[:10]:

@@ -191,6 +191,21 @@ def accuracy_by_kind(pictures, probabilities) -> dict:
             for key, (right, total) in sorted(counts.items())}
 
 
+def unsure_summary(pictures, probabilities) -> dict:
+    """On the real pictures: how many answers are sure (``calibration.UNSURE_BELOW``), and how right each group is."""
+    from mnist_course import calibration
+
+    real = np.array([p.kind.startswith("real") for p in pictures])
+    if not real.any():
+        return {}
+    labels = np.array([p.label for p in pictures])[real]
+    confidence, guesses = probabilities[real].max(axis=1), probabilities[real].argmax(axis=1)
+    sure, right = confidence >= calibration.UNSURE_BELOW, guesses == labels
+    return {"threshold": calibration.UNSURE_BELOW, "sure_share": round(100 * float(sure.mean()), 1),
+            "accuracy_when_sure": round(100 * float(right[sure].mean()), 1) if sure.any() else None,
+            "accuracy_when_unsure": round(100 * float(right[~sure].mean()), 1) if (~sure).any() else None}
+
+
 def markdown(results: dict, kinds_order) -> str:
     """One row per reader, one column per kind: accuracy in % (pictures per kind in the header)."""
     first = next(iter(results.values()))
@@ -244,9 +259,11 @@ def main(argv=None) -> int:
         wrong = [f"{p.kind} {p.name}: {p.label} read as {int(row.argmax())}"
                  for p, row in zip(pictures, full["combined"]) if row.argmax() != p.label and p.kind.startswith("real")]
         report["real_wrong"] = wrong
+        report["unsure_threshold"] = unsure_summary(pictures, full["combined"])
         print(f"\n{args.split} half, {len(pictures)} pictures, {machine_load()}\n")
         print(markdown(results, order))
         print("\nreal pictures read wrong (combined):", *wrong, sep="\n  ")
+        print("\n'not sure' on the real pictures (combined):", json.dumps(report["unsure_threshold"]))
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=1))
     return 0

@@ -4,7 +4,7 @@
 licence, kind (photo, scan, drawing, canvas28) and half (``tune`` or ``report``). Preprocessing
 choices were made on the tune half only; the report half is what the README reports.
 
-Used by ``bench/benchmark_handwriting.py --real`` and by ``tests/test_real_digits.py``.
+Used by ``bench/benchmark_handwriting.py`` and by ``tests/test_real_digits.py``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import numpy as np
 import keras
 
 #: Below this confidence the course says "not sure: 7 or 1?" instead of one digit. Chosen on the
-#: tuning half of the real handwriting set (``bench/benchmark_handwriting.py --real --split tune``):
+#: tuning half of the real handwriting set (``bench/benchmark_handwriting.py --split tune --kinds real``):
 #: below it, the model's answers on people's own digits were wrong far more often than above it.
 UNSURE_BELOW = 0.8
 

@@ -97,8 +97,8 @@ class Preprocessed:
 class Cleanup:
     """Which clean-up steps run on top of the plain pipeline (:func:`simple_to_mnist`).
 
-    Each one can be turned off to measure what it is worth (``bench/benchmark_handwriting.py --real
-    --ablation`` does that on real handwriting).
+    Each one can be turned off to measure what it is worth (``bench/benchmark_handwriting.py
+    --ablation`` does that on every kind of picture).
 
     Attributes:
         lighting: divide by the paper's own brightness under each pixel, so that uneven light and

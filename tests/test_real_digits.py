@@ -3,7 +3,7 @@
 The pictures come from public repositories (see bench/real_digits/README.md). They are kept out of
 git: the images are found in bench/real_digits (a developer's copy), in ../shared/real_digits (CI),
 or in the folder named by MNIST_COURSE_REAL_DIGITS. Accuracy targets are measured by
-``python bench/benchmark_handwriting.py --real``, not here; these tests check behaviour on a sample.
+``python bench/benchmark_handwriting.py``, not here; these tests check behaviour on a sample.
 """
 
 import sys

@@ -125,7 +125,7 @@ for name, (model, history, result) in comparison.items():
           f"{seconds:>10.1f} {result['accuracy']:>14.2%}")
 
 # %% [markdown]
-# In the full run the course CNN reaches about 99.6% in four epochs, more than any of the other CNNs, and
+# In the full run the course CNN reaches 99.45% in four epochs, more than any of the other CNNs, and
 # its epochs are among the fastest. With more epochs the others get closer: in the course's benchmark the
 # three-convolution CNN reaches 98.89% after 5 epochs, and the conv-conv-pool-dropout CNN 99.09% after
 # 9 epochs, which takes it more than five minutes (reference: the benchmark table in the README,

@@ -18,6 +18,20 @@ PNG inside the file, so it opens anywhere without a network. It has these sectio
 
 ``--pdf`` prints the same page to PDF with Chromium (Playwright) when both are installed.
 
+Each section is built once as a :class:`Section` (its id, its title and its HTML). The page is these
+sections one after the other, and :func:`build_report` also writes them to a small JSON file beside the
+page (``report.html`` -> ``report.sections.json``), which :func:`notebook_view` reads to show some of them.
+
+The other jobs of the report have their own modules; their public names are imported here, so
+``report.digit_traits`` and the others work as before:
+
+- :mod:`mnist_course.digit_traits`: the traits of each digit (``measure_digits``, ``digit_traits``,
+  ``common_traits``);
+- :mod:`mnist_course.history`: the training history beside the model (``save_history``, ``load_history``);
+- :mod:`mnist_course.commentary`: the language model's commentary (``llm_settings``, ``commentary_prompt``,
+  ``ask_for_commentary``);
+- :mod:`mnist_course.own_digits`: your own digits from the prediction log, counted by tool and by day.
+
 Introduced in notebooks/09_logs_and_report.ipynb.
 """
 
@@ -35,279 +49,33 @@ from pathlib import Path
 
 import numpy as np
 
-# =================================================================================================
-# Traits of a digit, measured on the 28x28 image the model saw
-# =================================================================================================
-
-# Thresholds measured on MNIST's 10,000 test digits with :func:`measure_digits`, so that a trait means
-# "rarer than in MNIST": only about 1 test digit in 20 has it (and none is off-centre).
-#: Pixels between the centre of mass and MNIST's centre (14, 14). No MNIST test digit is 0.75 away: centring
-#: moves a digit by whole pixels, so up to 0.71 is only rounding.
-OFF_CENTRE_PIXELS = 1.0
-#: Stroke width in pixels: MNIST's 5th percentile is 2.1 ...
-THIN_STROKE_PIXELS = 2.1
-#: ... and its 95th percentile 4.4.
-THICK_STROKE_PIXELS = 4.4
-#: Slant in degrees (positive: the top leans to the left): MNIST's 95th percentile of its size is 29.
-TILT_DEGREES = 29.0
-#: Height of the ink in pixels: MNIST's 5th percentile is 18 (most digits fill the 20-pixel box).
-SHORT_PIXELS = 18
-#: Mean brightness of the ink pixels (0-1): MNIST's 5th percentile is 0.71.
-FAINT_INK = 0.71
-
-#: Each trait and the words the report uses for it.
-TRAITS = {
-    "thin": "thin strokes",
-    "thick": "thick strokes",
-    "tilted": "tilted (slanted)",
-    "off_centre": "off-centre",
-    "short": "short (under 18 pixels tall)",
-    "faint": "faint ink",
-    "touches_edge": "touching the edge of the picture",
-    "lines_removed": "ruled lines removed from the page",
-}
-
-
-def measure_digits(images) -> dict:
-    """Measure each digit: where its ink sits, how wide its strokes are, how it leans, how tall and bright.
-
-    Args:
-        images: ``(n, 28, 28)`` images, ``float`` in [0, 1] or ``uint8``.
-
-    Returns:
-        ``{name: (n,) float array}`` with ``offset`` (pixels from MNIST's centre), ``stroke`` (stroke width
-        in pixels), ``slant`` (degrees; positive: the top leans left), ``height`` (pixels of ink, top to
-        bottom) and ``strength`` (mean brightness of the ink).
-
-    Introduced in notebooks/09_logs_and_report.ipynb.
-    """
-    from scipy import ndimage
-
-    from mnist_course import handwriting
-
-    images = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28)
-    if images.size and images.max() > 1.5:
-        images = images / 255.0
-    rows, cols = np.mgrid[0:28, 0:28].astype(np.float32)
-    mass = np.maximum(images.sum(axis=(1, 2)), 1e-6)
-    row = (images * rows).sum(axis=(1, 2)) / mass
-    col = (images * cols).sum(axis=(1, 2)) / mass
-    offset = np.hypot(row - handwriting.MNIST_CENTRE[0], col - handwriting.MNIST_CENTRE[1])
-    down = rows[None] - row[:, None, None]
-    across = cols[None] - col[:, None, None]
-    spread_down = (images * down * down).sum(axis=(1, 2)) / mass
-    shear = (images * down * across).sum(axis=(1, 2)) / mass
-    slant = np.degrees(np.arctan2(shear, np.maximum(spread_down, 1e-6)))
-    # Stroke width as in handwriting.stroke_width: twice the area over the outline, for every image at once.
-    mask = images > 0.5
-    cross = np.zeros((3, 3, 3), bool)
-    cross[1] = [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
-    outline = (mask & ~ndimage.binary_erosion(mask, structure=cross, border_value=0)).sum(axis=(1, 2))
-    stroke = 2.0 * mask.sum(axis=(1, 2)) / np.maximum(outline, 1)
-    ink = images > 0.2
-    inked_rows = ink.any(axis=2)
-    height = np.where(inked_rows.any(axis=1), 28 - inked_rows[:, ::-1].argmax(axis=1) - inked_rows.argmax(axis=1), 0)
-    strength = (images * ink).sum(axis=(1, 2)) / np.maximum(ink.sum(axis=(1, 2)), 1)
-    return {"offset": offset, "stroke": stroke, "slant": slant, "height": height.astype(np.float32),
-            "strength": strength}  # fmt: skip
-
-
-def digit_traits(images, rows=None) -> dict:
-    """Which of :data:`TRAITS` each digit has: ``{trait: (n,) bool}``.
-
-    Args:
-        images: ``(n, 28, 28)`` images the model saw.
-        rows: optional log rows (dicts) for the same images; they add the traits only the preprocessing
-            knows (``touches_edge``, ``lines_removed``). Without them those two are all False.
-
-    Introduced in notebooks/09_logs_and_report.ipynb.
-    """
-    measures = measure_digits(images)
-    count = len(measures["offset"])
-    traits = {
-        "thin": measures["stroke"] < THIN_STROKE_PIXELS,
-        "thick": measures["stroke"] > THICK_STROKE_PIXELS,
-        "tilted": np.abs(measures["slant"]) > TILT_DEGREES,
-        "off_centre": measures["offset"] > OFF_CENTRE_PIXELS,
-        "short": measures["height"] < SHORT_PIXELS,
-        "faint": measures["strength"] < FAINT_INK,
-        "touches_edge": np.zeros(count, bool),
-        "lines_removed": np.zeros(count, bool),
-    }
-    if rows is not None:
-        notes = [json.loads(row.get("notes") or "{}") for row in rows]
-        traits["touches_edge"] = np.array([bool(note.get("touches_edge")) for note in notes], bool)
-        traits["lines_removed"] = np.array([(row.get("lines_removed") or 0) > 0 for row in rows], bool)
-    return traits
-
-
-def common_traits(images, wrong, rows=None) -> list[dict]:
-    """What the wrong ones have in common: each trait's share among the wrong and among the right digits.
-
-    Args:
-        images: ``(n, 28, 28)`` your labelled digits as the model saw them.
-        wrong: ``(n,) bool``, True where the model was wrong.
-        rows: the log rows of the same digits (see :func:`digit_traits`).
-
-    Returns:
-        One dict per trait that at least one wrong digit has, the most over-represented first:
-        ``{"trait", "words", "wrong", "wrong_total", "right", "right_total"}`` (counts).
-
-    Introduced in notebooks/09_logs_and_report.ipynb.
-    """
-    wrong = np.asarray(wrong, bool)
-    traits = digit_traits(images, rows)
-    found = []
-    for name, has in traits.items():
-        in_wrong, in_right = int((has & wrong).sum()), int((has & ~wrong).sum())
-        if in_wrong == 0:
-            continue
-        found.append({"trait": name, "words": TRAITS[name], "wrong": in_wrong, "wrong_total": int(wrong.sum()),
-                      "right": in_right, "right_total": int((~wrong).sum())})  # fmt: skip
-    share = lambda count, total: count / total if total else 0.0  # noqa: E731
-    found.sort(key=lambda item: (share(item["wrong"], item["wrong_total"]) - share(item["right"], item["right_total"]),
-                                 item["wrong"]), reverse=True)  # fmt: skip
-    return found
-
-
-# =================================================================================================
-# The training history, kept beside the model
-# =================================================================================================
-
-
-def history_path(model_path) -> Path:
-    """Where the training history of a model file is kept: ``cnn.keras`` -> ``cnn.history.json``."""
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".history.json")
-
-
-def save_history(history, model_path) -> Path:
-    """Save a training history (Keras ``History`` or its dict) beside the model, for the report's curves.
-
-    Introduced in notebooks/09_logs_and_report.ipynb.
-    """
-    logs = history.history if hasattr(history, "history") else dict(history)
-    clean = {key: [float(value) for value in values] for key, values in logs.items()}
-    path = history_path(model_path)
-    path.write_text(json.dumps(clean, indent=1) + "\n", encoding="utf-8")
-    return path
-
-
-def load_history(model_path) -> dict | None:
-    """The history saved beside a model file, or None when there is none (or it cannot be read)."""
-    path = history_path(model_path)
-    try:
-        logs = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return logs if isinstance(logs, dict) and logs.get("loss") else None
-
-
-# =================================================================================================
-# The optional commentary from a language model
-# =================================================================================================
-
-#: Environment variables for the commentary: the server's base URL (``http://127.0.0.1:11434/v1`` for a
-#: local Ollama), the model's name, and an API key if the server needs one.
-LLM_URL_VARIABLE = "MNIST_COURSE_LLM_URL"
-LLM_MODEL_VARIABLE = "MNIST_COURSE_LLM_MODEL"
-LLM_KEY_VARIABLE = "MNIST_COURSE_LLM_KEY"
-
-#: Seconds to wait for the answer; a local model on a laptop CPU can take a while to write 200 words.
-LLM_TIMEOUT_SECONDS = 60.0
-
-#: At most this many wrong digits are described to the language model.
-MAX_CASES_IN_PROMPT = 20
-
-LLM_INSTRUCTIONS = (
-    "You help a student in a beginners' course on handwritten-digit recognition with a neural network. "
-    "Below are statistics about their model: its results on the MNIST test set and on digits the student "
-    "wrote or drew themselves, with short descriptions of the digits it read wrong. In at most 200 words of "
-    "plain, short sentences (the student may read English as a second language): say where the model is "
-    "weak on the student's own handwriting, what the wrong digits have in common, and suggest two or three "
-    "things to try. Use only the numbers given; do not invent any."
+from mnist_course.commentary import (  # noqa: F401  (the names lesson 09 uses as report.X)
+    LLM_INSTRUCTIONS,
+    LLM_KEY_VARIABLE,
+    LLM_MODEL_VARIABLE,
+    LLM_TIMEOUT_SECONDS,
+    LLM_URL_VARIABLE,
+    MAX_CASES_IN_PROMPT,
+    LLMSettings,
+    ask_for_commentary,
+    commentary_prompt,
+    first_line,
+    llm_settings,
 )
-
-
-@dataclass
-class LLMSettings:
-    """Where to ask for commentary: an OpenAI-compatible chat server.
-
-    Attributes:
-        url: the base URL, ending in ``/v1`` for most servers.
-        model: the model's name on that server.
-        key: the API key, if the server needs one.
-        timeout: seconds to wait for the answer.
-    """
-
-    url: str
-    model: str | None
-    key: str | None = field(default=None, repr=False)
-    timeout: float = LLM_TIMEOUT_SECONDS
-
-
-def llm_settings(url=None, model=None, key=None, timeout=None) -> LLMSettings | None:
-    """The commentary settings from the arguments, else the ``MNIST_COURSE_LLM_*`` variables; None when off.
-
-    Commentary is off unless a URL is given (``--llm-url`` or ``MNIST_COURSE_LLM_URL``).
-    """
-    url = url or os.environ.get(LLM_URL_VARIABLE)
-    if not url:
-        return None
-    return LLMSettings(url=url, model=model or os.environ.get(LLM_MODEL_VARIABLE) or None,
-                       key=key or os.environ.get(LLM_KEY_VARIABLE) or None,
-                       timeout=float(timeout) if timeout else LLM_TIMEOUT_SECONDS)  # fmt: skip
-
-
-def commentary_prompt(summary: dict) -> list[dict]:
-    """The chat messages sent to the language model: the instructions and the report's numbers as JSON.
-
-    Only :func:`summarise`'s numbers and short descriptions go in: no image, no file name, no path.
-
-    Introduced in notebooks/09_logs_and_report.ipynb.
-    """
-    return [
-        {"role": "system", "content": LLM_INSTRUCTIONS},
-        {"role": "user", "content": json.dumps(summary, indent=1)},
-    ]
-
-
-def ask_for_commentary(settings: LLMSettings, messages: list[dict]) -> tuple[str | None, str | None]:
-    """Ask the chat server; returns ``(answer, None)``, or ``(None, why there is none)`` in one line.
-
-    Never raises: a slow, missing or broken server only means the report has no commentary.
-    """
-    if not settings.model:
-        return None, f"no model name for the language model: set {LLM_MODEL_VARIABLE} or use --llm-model"
-    try:
-        import openai
-    except ImportError:
-        return None, 'the openai package is not installed: pip install "mnist-course[report]"'
-    client = openai.OpenAI(base_url=settings.url, api_key=settings.key or "not-needed", timeout=settings.timeout,
-                           max_retries=0)  # fmt: skip
-    try:
-        completion = client.chat.completions.create(model=settings.model, messages=messages, temperature=0.2,
-                                                    max_tokens=500)  # fmt: skip
-        answer = completion.choices[0].message.content
-    except openai.APITimeoutError:
-        return None, f"the language model at {settings.url} did not answer within {settings.timeout:g} s"
-    except openai.APIConnectionError as error:
-        return None, f"could not reach the language model at {settings.url} ({_first_line(error.__cause__ or error)})"
-    except openai.APIStatusError as error:
-        return None, f"the language model at {settings.url} answered with HTTP error {error.status_code}"
-    except Exception as error:  # JSON that is not a chat completion, and whatever else a server may send
-        return None, f"the language model at {settings.url} sent an answer that is not a chat reply ({_first_line(error)})"
-    finally:
-        client.close()
-    if not isinstance(answer, str) or not answer.strip():
-        return None, f"the language model at {settings.url} sent an empty answer"
-    return answer.strip(), None
-
-
-def _first_line(error) -> str:
-    text = str(error).strip().splitlines()
-    return (text[0] if text else type(error).__name__)[:160]
-
+from mnist_course.digit_traits import (  # noqa: F401
+    FAINT_INK,
+    OFF_CENTRE_PIXELS,
+    SHORT_PIXELS,
+    THICK_STROKE_PIXELS,
+    THIN_STROKE_PIXELS,
+    TILT_DEGREES,
+    TRAITS,
+    common_traits,
+    digit_traits,
+    measure_digits,
+)
+from mnist_course.history import history_path, load_history, save_history  # noqa: F401
+from mnist_course.own_digits import by_day, by_tool, count_read_right, own_digits
 
 # =================================================================================================
 # Gathering the numbers
@@ -325,6 +93,7 @@ class Report:
         summary: the numbers of the report (what a language model would get).
         sections: the section headings, in order.
         commentary: the language model's answer, or None.
+        contents: the sections themselves (:class:`Section`), in order.
     """
 
     html_path: Path
@@ -333,46 +102,7 @@ class Report:
     summary: dict = field(default_factory=dict)
     sections: list = field(default_factory=list)
     commentary: str | None = None
-
-
-def _matches(row, identity) -> bool:
-    return bool((identity.get("model_id") and row.get("model_id") == identity["model_id"])
-                or (identity.get("weights_id") and row.get("weights_id") == identity["weights_id"]))  # fmt: skip
-
-
-def own_digits(log, identity: dict | None = None) -> tuple[list[dict], str]:
-    """Your own predictions from the log (every tool but ``evaluate``), oldest first, and which model made them.
-
-    Args:
-        log: a :class:`~mnist_course.predlog.PredictionLog`.
-        identity: the report's model (:func:`mnist_course.predlog.model_identity`): only its rows are
-            kept when it has any; otherwise every row is, and the returned line says so.
-
-    Returns:
-        ``(rows, line)``; each row also gets ``image`` ``(28, 28) float32`` and ``probabilities`` ``(10,)``.
-
-    Used by :func:`build_report` (lesson 09).
-    """
-    from mnist_course import predlog
-
-    rows = log.rows(exclude_source="evaluate", newest_first=False)
-    line = f"all {len(rows)} predictions in the log"
-    if identity and rows:
-        mine = [row for row in rows if _matches(row, identity)]
-        if mine:
-            line = f"the {len(mine)} predictions this model made ({len(rows) - len(mine)} by other models left out)"
-            rows = mine
-        else:
-            line = f"none of the {len(rows)} predictions in the log was made by this model; all of them are shown"
-    for row in rows:
-        row["image"] = predlog.png_to_image(row["image_png"])
-        row["probabilities"] = np.asarray(json.loads(row["probabilities"]), dtype=np.float32)
-    return rows, line
-
-
-def _local_day(timestamp: str) -> str:
-    moment = datetime.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    return moment.astimezone().strftime("%Y-%m-%d")
+    contents: list = field(default_factory=list)
 
 
 def describe_case(row, traits: list[str]) -> str:
@@ -397,19 +127,12 @@ def summarise(model_info: dict, test: dict | None, rows: list[dict], traits_foun
         }
     labelled = [row for row in rows if row["true_label"] is not None]
     right = sum(row["digit"] == row["true_label"] for row in labelled)
-    by_source = {}
-    for row in rows:
-        entry = by_source.setdefault(row["source"], {"predictions": 0, "with_true_digit": 0, "read_right": 0})
-        entry["predictions"] += 1
-        if row["true_label"] is not None:
-            entry["with_true_digit"] += 1
-            entry["read_right"] += int(row["digit"] == row["true_label"])
     summary = {"own_digits": {
         "predictions": len(rows),
         "with_true_digit": len(labelled),
         "read_right": int(right),
         "unsure_answers": int(sum(row["confidence"] < _unsure_below() for row in rows)),
-        "by_tool": by_source,
+        "by_tool": count_read_right(rows, by_tool),
     }, **summary}
     summary["wrong_ones_have"] = [
         {"trait": item["words"], "wrong": f"{item['wrong']} of {item['wrong_total']}",
@@ -485,6 +208,46 @@ def mnist_test_results(model, test_per_class=None, data_path=None) -> dict:
 # HTML
 # =================================================================================================
 
+#: The report's sections: their ids (``<h2 id="...">``) and titles, in the order of the page. The test,
+#: traits and commentary sections can be missing (no MNIST, a damaged log, no language model).
+SECTIONS = {
+    "model": "The model",
+    "test": "Test results",
+    "own": "Your own digits",
+    "traits": "What the wrong ones have in common",
+    "commentary": "Commentary from a language model",
+    "about": "About this report",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report, built once: the page and :func:`notebook_view` both show this HTML.
+
+    Attributes:
+        id: its short name, also the HTML anchor: ``model``, ``test``, ``own``, ``traits``,
+            ``commentary`` or ``about`` (see :data:`SECTIONS`).
+        title: its heading.
+        html: its HTML, from its ``<h2>`` heading to its end.
+    """
+
+    id: str
+    title: str
+    html: str
+
+
+def _section(section_id: str, parts: list[str], joiner: str = "\n") -> Section:
+    title = SECTIONS[section_id]
+    heading = f'<h2 id="{section_id}">{html.escape(title)}</h2>'
+    return Section(section_id, title, joiner.join([heading, *parts]))
+
+
+def sections_path(html_path) -> Path:
+    """Where :func:`build_report` keeps the sections of a page: ``report.html`` -> ``report.sections.json``."""
+    html_path = Path(html_path)
+    return html_path.with_name(html_path.stem + ".sections.json")
+
+
 STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 980px; margin: 24px auto; padding: 0 16px;
        color: #1d1d1d; line-height: 1.45; }
@@ -533,14 +296,22 @@ def _table(headers, rows, numeric=()) -> str:
     return f"<table>{f'<tr>{head}</tr>' if head else ''}{body}</table>"
 
 
+def _counts_table(group: str, counts: dict[str, dict]) -> str:
+    """A table of :func:`~mnist_course.own_digits.count_read_right`'s counts, one row per group, sorted."""
+    return _table([group, "predictions", "true digit known", "read right", "%"],
+                  [(name, c["predictions"], c["with_true_digit"], c["read_right"],
+                    _percent(c["read_right"], c["with_true_digit"])) for name, c in sorted(counts.items())],
+                  numeric=(1, 2, 3, 4))  # fmt: skip
+
+
 def _percent(count, total) -> str:
     return f"{100 * count / total:.1f}%" if total else "-"
 
 
-def _model_section(info: dict, history: dict | None) -> str:
+def _model_section(info: dict, history: dict | None) -> Section:
     from mnist_course import plots
 
-    parts = ["<h2 id=\"model\">The model</h2>"]
+    parts = []
     facts = [("name", info["name"]), ("file", info["file"] or "(not saved to a file)"),
              ("SHA-256 of the file", info["sha256"] or "-"), ("parameters", f"{info['parameters']:,}")]  # fmt: skip
     parts.append(_table(None, facts))
@@ -555,16 +326,16 @@ def _model_section(info: dict, history: dict | None) -> str:
         parts.append('<p class="note missing">No training history was saved with this model, so there are no '
                      "learning curves. <code>mnist-course train</code> saves it beside the model "
                      "(<code>cnn.history.json</code> next to <code>cnn.keras</code>).</p>")  # fmt: skip
-    return "\n".join(parts)
+    return _section("model", parts)
 
 
-def _test_section(test: dict | None, problem: str | None) -> str:
+def _test_section(test: dict | None, problem: str | None) -> Section:
     from mnist_course import plots
 
-    parts = ['<h2 id="test">Test results</h2>']
+    parts = []
     if test is None:
         parts.append(f'<p class="missing">No test results: {html.escape(problem or "")}</p>')
-        return "\n".join(parts)
+        return _section("test", parts)
     parts.append(f"<p>Accuracy on <b>{test['count']:,}</b> MNIST test images: <b>{100 * test['accuracy']:.2f}%</b> "
                  f"({int((test['predicted'] != test['labels']).sum())} mistakes).</p>")  # fmt: skip
     parts.append("<h3>Confusion matrix</h3>")
@@ -581,7 +352,7 @@ def _test_section(test: dict | None, problem: str | None) -> str:
         cases = "".join(f'<div class="case wrong">{_img(_png(test["images"][i]), f"a {written} read as {read}", "")}'
                         f"<br>{100 * float(test['probabilities'][i][read]):.0f}% sure</div>" for i in where)  # fmt: skip
         parts.append(f'<div class="gallery">{cases}</div>')
-    return "\n".join(parts)
+    return _section("test", parts)
 
 
 def _png(image) -> bytes:
@@ -611,15 +382,15 @@ def _over_time_figure(rows):
     return figure
 
 
-def _own_section(rows: list[dict], which: str, problem: str | None) -> str:
-    parts = ['<h2 id="own">Your own digits</h2>']
+def _own_section(rows: list[dict], which: str, problem: str | None) -> Section:
+    parts = []
     if problem:
         parts.append(f'<p class="missing">{html.escape(problem)}</p>')
-        return "\n".join(parts)
+        return _section("own", parts)
     if not rows:
         parts.append("<p>The prediction log has none of your own digits yet. Draw on the pad (lesson 07), use "
                      "<code>mnist-course draw</code> or <code>mnist-course predict</code>, then make the report again.</p>")
-        return "\n".join(parts)
+        return _section("own", parts)
     labelled = [row for row in rows if row["true_label"] is not None]
     right = sum(row["digit"] == row["true_label"] for row in labelled)
     parts.append(f'<p class="note">From {html.escape(which)}.</p>')
@@ -627,27 +398,9 @@ def _own_section(rows: list[dict], which: str, problem: str | None) -> str:
                  f"(saved with a label, or from a folder named after the digit); <b>{right}</b> of them read right "
                  f"(<b>{_percent(right, len(labelled))}</b>).</p>")  # fmt: skip
     parts.append("<h3>By tool</h3>")
-    table = {}
-    for row in rows:
-        entry = table.setdefault(row["source"], [0, 0, 0])
-        entry[0] += 1
-        if row["true_label"] is not None:
-            entry[1] += 1
-            entry[2] += int(row["digit"] == row["true_label"])
-    parts.append(_table(["tool", "predictions", "true digit known", "read right", "%"],
-                        [(name, a, b, c, _percent(c, b)) for name, (a, b, c) in sorted(table.items())],
-                        numeric=(1, 2, 3, 4)))  # fmt: skip
+    parts.append(_counts_table("tool", count_read_right(rows, by_tool)))
     parts.append("<h3>Over time</h3>")
-    days = {}
-    for row in rows:
-        entry = days.setdefault(_local_day(row["time"]), [0, 0, 0])
-        entry[0] += 1
-        if row["true_label"] is not None:
-            entry[1] += 1
-            entry[2] += int(row["digit"] == row["true_label"])
-    parts.append(_table(["day", "predictions", "true digit known", "read right", "%"],
-                        [(day, a, b, c, _percent(c, b)) for day, (a, b, c) in sorted(days.items())],
-                        numeric=(1, 2, 3, 4)))  # fmt: skip
+    parts.append(_counts_table("day", count_read_right(rows, by_day)))
     if labelled:
         parts.append(_img(figure_png(_over_time_figure(rows)), "your labelled digits over time: read right or not"))
     unsure = _unsure_below()
@@ -669,16 +422,16 @@ def _own_section(rows: list[dict], which: str, problem: str | None) -> str:
             alt = f"read {row['digit']}" + (f", written {row['true_label']}" if row["true_label"] is not None else "")
             cases.append(f'<div class="case{" wrong" if wrong else ""}">{_img(row["image_png"], alt, "")}<br>{caption}</div>')
         parts.append(f'<div class="gallery">{"".join(cases)}</div>')
-    return "\n".join(parts)
+    return _section("own", parts)
 
 
-def _traits_section(rows: list[dict], traits_found: list[dict]) -> str:
-    parts = ['<h2 id="traits">What the wrong ones have in common</h2>']
+def _traits_section(rows: list[dict], traits_found: list[dict]) -> Section:
+    parts = []
     labelled = [row for row in rows if row["true_label"] is not None]
     wrong = [row for row in labelled if row["digit"] != row["true_label"]]
     if not wrong:
         parts.append(f"<p>No wrong ones among your {len(labelled)} digits with a known true digit.</p>")
-        return "\n".join(parts)
+        return _section("traits", parts)
     parts.append('<p class="note">Measured on each 28x28 image the model saw (and on what the preprocessing '
                  "noted). Each trait is rare in MNIST: about 1 MNIST test digit in 20 has it, and none is "
                  "off-centre.</p>")  # fmt: skip
@@ -694,29 +447,29 @@ def _traits_section(rows: list[dict], traits_found: list[dict]) -> str:
         pairs[(row["true_label"], row["digit"])] = pairs.get((row["true_label"], row["digit"]), 0) + 1
     mixed = sorted(pairs.items(), key=lambda item: -item[1])[:5]
     parts.append("<p>Mixed up most: " + ", ".join(f"{a} read as {b} ({n}x)" for (a, b), n in mixed) + ".</p>")
-    return "\n".join(parts)
+    return _section("traits", parts)
 
 
-def _commentary_section(settings: LLMSettings | None, answer: str | None, problem: str | None) -> str:
+def _commentary_section(settings: LLMSettings | None, answer: str | None, problem: str | None) -> Section | None:
     if settings is None:
-        return ""
-    parts = ['<h2 id="commentary">Commentary from a language model</h2>']
+        return None
+    parts = []
     if answer is None:
         parts.append(f'<p class="missing">No commentary: {html.escape(problem or "")}.</p>')
     else:
         parts.append(f'<p class="note">Written by the language model {html.escape(settings.model or "")} from the '
                      "numbers above (no images were sent). It can be wrong: check it against the tables.</p>")
         parts.append(f'<div class="commentary">{html.escape(answer)}</div>')
-    return "\n".join(parts)
+    return _section("commentary", parts)
 
 
-def _about_section(log_line: str, notes: list[str]) -> str:
+def _about_section(log_line: str, notes: list[str]) -> Section:
     from mnist_course import __version__
 
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     items = [f"made {when} by mnist-course {__version__}", log_line] + notes
-    return '<h2 id="about">About this report</h2><ul class="note">' + "".join(
-        f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"  # fmt: skip
+    listed = '<ul class="note">' + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"
+    return _section("about", [listed], joiner="")
 
 
 #: The report's look for a part of it shown inside a notebook: only its own elements, never the notebook's.
@@ -735,19 +488,25 @@ def notebook_view(html_path, sections=("own", "traits", "commentary")) -> str:
     """Some sections of a written report as an HTML fragment for a notebook (``IPython.display.HTML``).
 
     Args:
-        html_path: the report :func:`build_report` wrote.
+        html_path: the report :func:`build_report` wrote. The sections are read from the JSON file that
+            :func:`build_report` wrote beside it (:func:`sections_path`), not from the page.
         sections: the ids of the sections to show (``model``, ``test``, ``own``, ``traits``,
-            ``commentary``, ``about``).
+            ``commentary``, ``about``), shown in the page's order.
+
+    Raises:
+        FileNotFoundError: the sections file is missing or damaged (make the report again).
 
     Introduced in notebooks/09_logs_and_report.ipynb.
     """
-    import re
-
-    page = Path(html_path).read_text(encoding="utf-8")
-    parts = re.split(r'(?=<h2 id=")', page.split("<body>", 1)[1].rsplit("</body>", 1)[0])
-    chosen = [part for part in parts if re.match(r'<h2 id="(\w+)"', part) and
-              re.match(r'<h2 id="(\w+)"', part).group(1) in sections]  # fmt: skip
-    return f'<style>{NOTEBOOK_STYLE}</style><div class="mnist-report">{"".join(chosen)}</div>'
+    path = sections_path(html_path)
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise FileNotFoundError(f"{path} is missing or damaged: make the report again with build_report "
+                                "(it writes this file beside the page)") from error  # fmt: skip
+    chosen = [Section(**item) for item in saved if item["id"] in sections]
+    # Each section followed by a new line, as on the page.
+    return f'<style>{NOTEBOOK_STYLE}</style><div class="mnist-report">{"".join(s.html + chr(10) for s in chosen)}</div>'
 
 
 def write_pdf(html_path, pdf_path) -> str | None:
@@ -778,7 +537,7 @@ def write_pdf(html_path, pdf_path) -> str | None:
                 finally:
                     browser.close()
         except Exception as error:  # the browser could not start or print
-            outcome["error"] = _first_line(error)
+            outcome["error"] = first_line(error)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -847,23 +606,28 @@ def build_report(model_path=None, out="report.html", *, model=None, pdf=None, lo
     else:
         problem = None
 
-    body = [
+    title = [
         "<h1>Handwritten digits: my model and my own digits</h1>",
         f'<p class="note">Model {html.escape(info["file"] or info["name"])}; '
         f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M}.</p>",
+    ]
+    sections = [
         _model_section(info, history),
         _test_section(test, test_problem),
         _own_section(rows, which, own_problem),
-        _traits_section(rows, traits_found) if not own_problem else "",
+        _traits_section(rows, traits_found) if not own_problem else None,
         _commentary_section(llm, report.commentary, problem),
+        _about_section(log_line, list(report.notes)),  # the notes so far: a PDF problem comes later
     ]
+    report.contents = [section for section in sections if section is not None]
+    report.sections = [section.title for section in report.contents]
     if pdf is not None:
         pdf = Path(pdf).expanduser()
-    notes_for_page = [note for note in report.notes]
-    page_body = "\n".join(part for part in body if part)
-    document = _document(page_body + "\n" + _about_section(log_line, notes_for_page))
+    document = _document("\n".join(title + [section.html for section in report.contents]))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(document, encoding="utf-8")
+    sections_path(out).write_text(json.dumps([vars(section) for section in report.contents]) + "\n",
+                                  encoding="utf-8")  # fmt: skip
     if pdf is not None:
         pdf.parent.mkdir(parents=True, exist_ok=True)
         missing = write_pdf(out, pdf)
@@ -871,9 +635,6 @@ def build_report(model_path=None, out="report.html", *, model=None, pdf=None, lo
             report.notes.append(missing)
         else:
             report.pdf_path = pdf
-    import re
-
-    report.sections = re.findall(r"<h2 id=\"\w+\">([^<]+)</h2>", document)
     return report
 
 

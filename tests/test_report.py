@@ -110,6 +110,26 @@ def test_the_report_shows_the_model_the_test_set_and_your_digits(logged, tmp_pat
     sources = re.findall(r'<img [^>]*src="([^"]+)"', page)
     assert len(sources) >= 10 and all(source.startswith("data:image/png;base64,") for source in sources)
     assert not re.search(r'(src|href)="(https?:)?//', page)
+    # The sections are data, built once: the page shows them all; notebook_view reads them from the JSON beside it.
+    assert [section.id for section in result.contents] == ["model", "test", "own", "traits", "about"]
+    assert all(section.html in page for section in result.contents)
+    view = report.notebook_view(result.html_path, sections=("traits", "own"))
+    assert view.index('<h2 id="own">') < view.index('<h2 id="traits">') and '<h2 id="model">' not in view
+    assert report.sections_path(result.html_path) == result.html_path.with_name("report.sections.json")
+
+
+def test_counts_by_tool_and_by_day_come_from_one_helper():
+    from mnist_course import own_digits
+
+    rows = [{"source": "pad", "time": "2025-03-01T12:00:00Z", "digit": 1, "true_label": 1},
+            {"source": "predict", "time": "2025-03-01T12:00:00Z", "digit": 2, "true_label": 3},
+            {"source": "pad", "time": "2025-03-02T12:00:00Z", "digit": 4, "true_label": None}]  # fmt: skip
+    assert own_digits.count_read_right(rows, own_digits.by_tool) == {
+        "pad": {"predictions": 2, "with_true_digit": 1, "read_right": 1},
+        "predict": {"predictions": 1, "with_true_digit": 1, "read_right": 0},
+    }
+    by_day = own_digits.count_read_right(rows, own_digits.by_day)
+    assert sum(entry["predictions"] for entry in by_day.values()) == 3 and len(by_day) == 2
 
 
 def test_no_history_no_log_no_mnist_each_gives_one_line(course_home, tmp_path, model, trained_model_path, monkeypatch):

@@ -62,6 +62,38 @@ def precision_asked() -> str | None:
     return value
 
 
+def cpu_has_bfloat16() -> bool:
+    """True when this computer's CPU has bfloat16 instructions (AVX512-BF16 or AMX).
+
+    Reads the CPU flags that Linux lists in its cpuinfo file; False where that file cannot be read.
+
+    Used by :func:`bfloat16_is_faster`.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpu_info:
+            flags = cpu_info.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def bfloat16_is_faster() -> bool:
+    """True when 16-bit numbers (bfloat16) train faster here: no GPU, and a CPU with bfloat16 instructions.
+
+    On a GPU, or on a CPU without those instructions, float32 is faster. False when TensorFlow is
+    not installed.
+
+    Used by ``models.fast_dtype_policy``.
+    """
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return False
+    if tf.config.list_physical_devices("GPU"):
+        return False
+    return cpu_has_bfloat16()
+
+
 def set_seed(seed: int = 42) -> None:
     """Make a run repeatable: seed Python, NumPy and (if it is loaded) Keras/TensorFlow."""
     random.seed(seed)

@@ -18,6 +18,7 @@ DATA_VARIABLE = "MNIST_COURSE_DATA"
 #: ``data/mnist.npz`` next to the ``mnist_course`` package, when the package runs from a clone.
 REPO_DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "mnist.npz"
 
+#: How many classes (digits 0-9) MNIST has: the length of a one-hot label and of a model's output.
 NUM_CLASSES = 10
 
 # The arrays of Keras's mnist.npz and the shape each must have (None: any number of images).

@@ -10,6 +10,9 @@ needs more than once:
   ``MultiWorkerMirroredStrategy`` and a custom training step (:func:`make_train_step`), saves a checkpoint
   after every epoch, and starts again from the last checkpoint when it is restarted.
 
+``mnist-course train --strategy mirrored|multiworker`` uses these parts; its command code is in
+``mnist_course/commands/train.py``.
+
 Why a custom training step and not ``model.fit``: with Keras 3.15 and TensorFlow 2.21, ``fit`` under
 ``MultiWorkerMirroredStrategy`` with two or more workers stops before its first step with
 "Attempt to convert a value (PerReplica...)" (keras-team/keras#20585). ``tests/test_distributed.py`` checks
@@ -25,7 +28,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -405,7 +407,7 @@ def _gpus_for_workers(num_workers: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | None = None):
+def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | None = None, env: dict | None = None):
     """Start ``num_workers`` worker processes on this computer, each with its own ``TF_CONFIG``; stop them at the end.
 
     Each worker runs ``python -m mnist_course.distributed worker --out RUN_DIR WORKER_ARGS...`` in its own
@@ -421,6 +423,8 @@ def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | 
             mnist_course.distributed worker --help``).
         threads: CPU threads one operation of a worker may use (default: the cores divided among the
             workers, as if each worker had a share of the machine of its own).
+        env: more environment variables for every worker, e.g. ``{"MNIST_COURSE_DATA": "/data/mnist.npz"}``
+            (the workers get this program's environment plus these; this program's own does not change).
 
     Yields:
         a :class:`LocalWorkers`.
@@ -437,7 +441,7 @@ def local_workers(run_dir, num_workers: int = 2, worker_args=(), threads: int | 
     workers = LocalWorkers(run_dir, processes, tf_configs)
     try:
         for index, tf_config in enumerate(tf_configs):
-            environment = dict(os.environ)
+            environment = {**os.environ, **(env or {})}
             environment["TF_CONFIG"] = json.dumps(tf_config)
             environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
             environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
@@ -520,7 +524,7 @@ def run_worker(args) -> int:
     config.set_seed(args.seed)
 
     (train_images, train_labels), _ = data.load_course_data(train_per_class=args.train_per_class)
-    held_out = int(round(len(train_images) * args.validation_split))
+    held_out = training.held_out_count(len(train_images), args.validation_split) if args.validation_split else 0
     if held_out:  # kept for whoever calibrates the model afterwards (``mnist-course train``)
         train_images, train_labels = train_images[:-held_out], train_labels[:-held_out]
     images = data.add_channel(data.scale(train_images))
@@ -608,111 +612,6 @@ def run_worker(args) -> int:
     report["done"] = True
     report["seconds"] = round(time.perf_counter() - started, 2)
     _write_json(report_path, report)
-    return 0
-
-
-# ---------------------------------------------------------------------------
-# mnist-course train --strategy mirrored|multiworker --workers N
-# ---------------------------------------------------------------------------
-
-#: ``--workers`` range for ``mnist-course train --strategy``.
-MAX_WORKERS = 8
-#: The last part of the training images that watches the training and calibrates the model (as in ``train``).
-VALIDATION_SPLIT = 0.1
-
-
-def multiworker_run_dir(out: Path) -> Path:
-    """Where ``mnist-course train --strategy multiworker --out OUT`` keeps its run: ``runs/OUT-NAME-multiworker``.
-
-    The folder holds the checkpoints, the workers' logs and reports; it is removed when the run ends
-    well. A run that stopped half-way (a lost worker, Ctrl+C) goes on from its last checkpoint when the
-    same command runs again.
-    """
-    from mnist_course import config
-
-    return config.course_home() / "runs" / f"{out.stem}-multiworker"
-
-
-def train_command(args, out: Path) -> int:
-    """``mnist-course train --strategy mirrored|multiworker --workers N``: the runs of the lesson, from a terminal.
-
-    ``mirrored``: one process, ``--workers`` devices (GPUs, or logical devices cut from the CPU), ``fit``.
-    ``multiworker``: ``--workers`` local worker processes with ``MultiWorkerMirroredStrategy`` and the
-    custom training step, a checkpoint every epoch. Either way the model is calibrated on the held-out
-    part, tested, and saved to ``out``, like ``mnist-course train``. Returns the exit status.
-
-    Used by ``mnist_course/commands/train.py``; notebooks/A1_distributed_training.ipynb makes the same runs.
-    """
-    from mnist_course import calibration, config, data, models, training
-    from mnist_course.commands.common import fail
-
-    workers = 2 if args.workers is None else args.workers
-    if args.model not in models.BUILDERS:
-        return fail("train", f"--strategy trains one model of: {', '.join(models.MODEL_NAMES)}; got {args.model!r}")
-    if not 1 <= workers <= MAX_WORKERS:
-        return fail("train", f"--workers must be between 1 and {MAX_WORKERS}, got {workers}")
-    try:
-        (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
-            train_per_class=args.limit, path=args.data)
-    except data.MnistDataError as error:
-        return fail("train", str(error))
-    images = data.scale(train_images)
-    held_out = max(1, int(round(len(images) * VALIDATION_SPLIT)))
-    started = time.perf_counter()
-    if args.strategy == "mirrored":
-        try:
-            strategy = strategy_for(devices=workers)
-        except (RuntimeError, ValueError) as error:
-            return fail("train", str(error))
-        devices = strategy.extended.worker_devices
-        print(f"Training {args.model} on {len(images) - held_out} images with {type(strategy).__name__} "
-              f"on {len(devices)} device(s): {', '.join(devices)}")  # fmt: skip
-        config.set_seed(args.seed)
-        with strategy.scope():
-            model = models.build(args.model)
-            # Keras 3.15: fit under MirroredStrategy fails with several steps per execution.
-            model.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"], steps_per_execution=1)
-            training.train(model, images[:-held_out], train_labels[:-held_out], epochs=args.epochs,
-                           validation_data=(images[-held_out:], train_labels[-held_out:]), seed=args.seed)  # fmt: skip
-    else:
-        batch_size = models.recipe_for(args.model).batch_size
-        if len(images) - held_out < batch_size:
-            return fail("train", f"{len(images) - held_out} training images make no batch of {batch_size}: "
-                                 "give --limit a larger number")  # fmt: skip
-        run_dir = multiworker_run_dir(out)
-        worker_args = ["--model", args.model, "--seed", args.seed, "--validation-split", VALIDATION_SPLIT]
-        if args.epochs:
-            worker_args += ["--epochs", args.epochs]
-        if args.limit:
-            worker_args += ["--train-per-class", args.limit]
-        if args.data:
-            os.environ[data.DATA_VARIABLE] = str(Path(args.data).expanduser().resolve())  # the workers read it
-        settings = run_dir / "settings.json"
-        if settings.exists() and json.loads(settings.read_text(encoding="utf-8")) != [workers, *map(str, worker_args)]:
-            shutil.rmtree(run_dir)  # an unfinished run with other settings: start afresh
-        run_dir.mkdir(parents=True, exist_ok=True)
-        settings.write_text(json.dumps([workers, *map(str, worker_args)]), encoding="utf-8")
-        print(f"Training {args.model} on {len(images) - held_out} images with MultiWorkerMirroredStrategy on "
-              f"{workers} local worker processes (run folder {config.display_path(run_dir)})")  # fmt: skip
-        try:
-            with local_workers(run_dir, workers, worker_args) as cluster:
-                cluster.wait(timeout=24 * 3600, show=0)
-        except (RuntimeError, TimeoutError) as error:
-            print(str(error), file=sys.stderr)
-            return fail("train", "the run stopped before the end; run the same command again to go on from "
-                                 f"its last checkpoint (in {config.display_path(run_dir)})")  # fmt: skip
-        model = training.load_model(run_dir / MODEL_FILE)
-    seconds = time.perf_counter() - started
-    model = calibration.calibrate(model, images[-held_out:], train_labels[-held_out:])
-    result = training.evaluate(model, data.scale(test_images), test_labels)
-    error = calibration.expected_calibration_error(result["probabilities"], test_labels)
-    print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(test_labels)} images")
-    print(f"Confidence calibrated (temperature {calibration.temperature_of(model):.2f}): "
-          f"calibration error {100 * error:.2f}% on the test images")
-    training.save_model(model, out)
-    print(f"Saved to {out}")
-    if args.strategy == "multiworker":
-        shutil.rmtree(multiworker_run_dir(out), ignore_errors=True)  # done: the next run starts afresh
     return 0
 
 

@@ -16,6 +16,9 @@ preprocessing did (ink polarity, ruled lines removed, stroke width, crop).
   one line says so, and the tools go on without logging.
 - Logging never breaks a prediction: any failure is reported once and the prediction goes on.
 
+This module is the store. The images become PNG bytes in ``mnist_course.pngs`` and the model ids come
+from ``mnist_course.model_ids``; their functions can be used from here too (``predlog.png_to_image``).
+
 The schema has a version (``PRAGMA user_version``) and a list of migrations (:data:`MIGRATIONS`), so a
 newer course can add columns to an old log without losing it.
 
@@ -25,18 +28,27 @@ Introduced in notebooks/09_logs_and_report.ipynb.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import io
 import json
 import os
 import sqlite3
 import sys
 import threading
 import time
-import weakref
 from pathlib import Path
 
 import numpy as np
+
+# The PNG images and the model ids have modules of their own; their names stay usable from here too.
+from mnist_course.model_ids import file_sha256, model_identity, remember_model_file, weights_sha256
+from mnist_course.pngs import image_to_png, png_to_image
+
+__all__ = [  # the names other modules and the lessons use (some are defined in pngs and model_ids)
+    "APPLICATION_ID", "BUSY_SECONDS", "COLUMNS", "LOG_FILE_NAME", "LOG_VARIABLE", "MIGRATIONS", "SCHEMA_VERSION",
+    "PredictionLog", "PredictionLogError", "attach_model", "current_log", "drawing_notes", "file_sha256",
+    "image_to_png", "label_from_folder", "label_prediction", "log_path", "log_prediction", "log_predictions",
+    "log_preprocessed", "logging_enabled", "make_entry", "model_identity", "open_log", "png_to_image",
+    "preprocessing_notes", "remember_model_file", "use_log", "weights_sha256",
+]  # fmt: skip
 
 #: The log's file name inside the course home.
 LOG_FILE_NAME = "predictions.sqlite"
@@ -404,31 +416,6 @@ def _check_label(label) -> int:
     return value
 
 
-def image_to_png(image) -> bytes:
-    """A 28x28 digit as greyscale PNG bytes (float images in [0, 1] are scaled to 0-255).
-
-    Used for the ``image_png`` column; :func:`png_to_image` reads it back.
-    """
-    from PIL import Image
-
-    array = np.asarray(image)
-    if array.dtype != np.uint8:
-        array = np.clip(np.round(np.asarray(array, dtype=np.float32) * 255), 0, 255).astype(np.uint8)
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(array.reshape(array.shape[-2:])), mode="L").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def png_to_image(data: bytes) -> np.ndarray:
-    """The ``image_png`` column back to a ``(28, 28) float32`` image in [0, 1].
-
-    Introduced in notebooks/09_logs_and_report.ipynb.
-    """
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(data)).convert("L"), dtype=np.float32) / 255.0
-
-
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -533,73 +520,6 @@ def make_entry(source: str, image, probabilities, *, identity: dict | None = Non
         entry[column] = extra.pop(column, None)
     entry["notes"] = json.dumps(extra, sort_keys=True) if extra else None
     return entry
-
-
-# =================================================================================================
-# Which model
-# =================================================================================================
-
-_model_files: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_identities: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_file_hashes: dict = {}
-
-
-def file_sha256(path) -> str:
-    """SHA-256 of a file as hex (kept for the file's size and time, so a model is hashed once)."""
-    path = Path(path).expanduser().resolve()
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _file_hashes:
-        digest = hashlib.sha256()
-        with open(path, "rb") as file:
-            for block in iter(lambda: file.read(1 << 20), b""):
-                digest.update(block)
-        _file_hashes[key] = digest.hexdigest()
-    return _file_hashes[key]
-
-
-def weights_sha256(model) -> str:
-    """SHA-256 of a model's weights: the same for a model and the file it was loaded from, loaded again."""
-    digest = hashlib.sha256()
-    for weight in model.weights:
-        digest.update(np.ascontiguousarray(np.asarray(weight)).tobytes())
-    return digest.hexdigest()
-
-
-def remember_model_file(model, path) -> None:
-    """Note which file a model came from, so its rows carry the file's SHA-256 (the commands call it)."""
-    try:
-        _model_files[model] = Path(path).expanduser()
-        _identities.pop(model, None)
-    except TypeError:  # not a model that can be remembered: it gets a weights id only
-        pass
-
-
-def model_identity(model=None, model_path=None) -> dict:
-    """``{"model_id", "weights_id", "model_name"}`` for a model object and/or its file.
-
-    ``model_id`` is the SHA-256 of the ``.keras`` file (``model_path``, or the file
-    :func:`remember_model_file` noted), None when the model was never loaded from a file;
-    ``weights_id`` is the SHA-256 of the weights (computed once per model). The report matches either.
-
-    Used when a prediction is logged; lesson 09 reads the ids from the log.
-    """
-    if model is not None and model_path is None and model in _identities:
-        return _identities[model]
-    if model_path is None and model is not None:
-        model_path = _model_files.get(model)
-    identity = {"model_id": None, "weights_id": None, "model_name": None}
-    if model_path is not None:
-        identity["model_id"] = file_sha256(model_path)
-        identity["model_name"] = Path(model_path).name
-    if model is not None:
-        identity["weights_id"] = weights_sha256(model)
-        identity["model_name"] = identity["model_name"] or getattr(model, "name", None)
-        try:
-            _identities[model] = identity
-        except TypeError:
-            pass
-    return identity
 
 
 # =================================================================================================

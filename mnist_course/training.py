@@ -118,9 +118,27 @@ def _prepare_labels(labels) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim == 1:
         return data.one_hot(labels)
-    if labels.ndim == 2 and labels.shape[1] == models.NUM_CLASSES:
+    if labels.ndim == 2 and labels.shape[1] == data.NUM_CLASSES:
         return labels.astype(np.float32, copy=False)
     raise ValueError(f"labels must be digits (n,) or one-hot (n, 10), got shape {labels.shape}")
+
+
+#: The last part of the training images that is kept aside to watch the training (best checkpoint, early
+#: stop) and to set the temperature (``calibration.calibrate``): :func:`train`, :func:`train_calibrated`,
+#: ``mnist-course train`` (also with ``--strategy``).
+VALIDATION_SPLIT = 0.1
+
+
+def held_out_count(n: int, split: float = VALIDATION_SPLIT) -> int:
+    """How many of ``n`` training images are kept aside for validation: the last ``split`` part of them.
+
+    Always at least one image. (To train on all the images, keep none aside: ``validation_split=0``.)
+
+    Example: ``held_out_count(60000)`` is 6000.
+
+    Used by :func:`train`, :func:`train_calibrated`, ``mnist-course train`` and ``mnist_course.distributed``.
+    """
+    return max(1, int(round(n * split)))
 
 
 def train(
@@ -129,7 +147,7 @@ def train(
     labels,
     epochs: int | None = None,
     batch_size: int | None = None,
-    validation_split: float = 0.1,
+    validation_split: float = VALIDATION_SPLIT,
     validation_data=None,
     patience: int = 3,
     checkpoint_path=None,
@@ -197,7 +215,7 @@ def train(
     if validation_data is not None:
         validation = (models.shape_for(model, validation_data[0]), _prepare_labels(validation_data[1]))
     elif validation_split:
-        held_out = max(1, int(round(len(inputs) * validation_split)))
+        held_out = held_out_count(len(inputs), validation_split)
         validation = (inputs[-held_out:], targets[-held_out:])
         inputs, targets = inputs[:-held_out], targets[:-held_out]
 
@@ -249,10 +267,6 @@ def train(
     return history
 
 
-#: The part of the training images ``train_calibrated`` keeps aside to watch training and set the temperature.
-VALIDATION_SPLIT = 0.1
-
-
 def train_calibrated(name: str, images, labels, validation_split: float = VALIDATION_SPLIT, **options):
     """Build a model by name, train it, and calibrate its confidence on the held-out validation part.
 
@@ -270,7 +284,7 @@ def train_calibrated(name: str, images, labels, validation_split: float = VALIDA
     Used by ``load_or_train_cnn`` and ``mnist-course train``.
     """
     images, labels = np.asarray(images), np.asarray(labels)
-    held_out = max(1, int(round(len(images) * validation_split)))
+    held_out = held_out_count(len(images), validation_split)
     model = models.build(name)
     history = train(model, images[:-held_out], labels[:-held_out],
                     validation_data=(images[-held_out:], labels[-held_out:]), **options)
@@ -282,7 +296,7 @@ def train_calibrated(name: str, images, labels, validation_split: float = VALIDA
 # ---------------------------------------------------------------------------
 
 
-def confusion_matrix(true_labels, predicted_labels, num_classes: int = models.NUM_CLASSES) -> np.ndarray:
+def confusion_matrix(true_labels, predicted_labels, num_classes: int = data.NUM_CLASSES) -> np.ndarray:
     """Count how often each true digit (row) was predicted as each digit (column): ``(10, 10) int64``.
 
     Introduced in notebooks/03_mlp.ipynb.

@@ -41,3 +41,27 @@ def test_display_path_hides_this_computers_folders(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "me"))
     assert config.display_path(tmp_path / "me" / "mnist-course" / "my_digits") == "~/mnist-course/my_digits"
     assert config.display_path("/opt/x.keras") == "/opt/x.keras"
+
+
+def test_cpu_has_bfloat16_reads_the_cpu_flags(monkeypatch):
+    import builtins
+    import io
+
+    real_open = builtins.open
+
+    def fake_cpuinfo(flags):
+        def opener(path, *args, **kwargs):
+            if str(path) == "/proc/cpuinfo":
+                if flags is None:
+                    raise FileNotFoundError(path)
+                return io.StringIO(f"processor : 0\nflags : fpu sse2 {flags}\n")
+            return real_open(path, *args, **kwargs)
+
+        return opener
+
+    monkeypatch.setattr(builtins, "open", fake_cpuinfo("avx2 amx_bf16"))
+    assert config.cpu_has_bfloat16() is True
+    monkeypatch.setattr(builtins, "open", fake_cpuinfo("avx2 avx512f"))
+    assert config.cpu_has_bfloat16() is False
+    monkeypatch.setattr(builtins, "open", fake_cpuinfo(None))  # not Linux
+    assert config.cpu_has_bfloat16() is False

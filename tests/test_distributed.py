@@ -232,7 +232,7 @@ def test_strategy_for_says_clearly_when_it_is_too_late(devices_check):
 def test_fit_under_mirrored_strategy_still_needs_one_step_per_execution(devices_check):
     """Keras 3.15: fit with steps_per_execution > 1 fails under MirroredStrategy, so the lesson compiles with 1.
 
-    When this test fails, that works: remove ``steps_per_execution=1`` from lesson A1 and ``train_command``.
+    When this test fails, that works: remove ``steps_per_execution=1`` from lesson A1 and ``mnist_course/commands/train.py``.
     """
     error = devices_check["fit_steps_per_execution_8"]
     assert error and "You must feed a value for placeholder tensor" in error, (
@@ -250,7 +250,38 @@ def test_train_command_multiworker(tmp_path, course_home, capsys):
     assert "MultiWorkerMirroredStrategy on 2 local worker processes" in output
     assert "worker 0: epoch 1/1" in output and "test accuracy" in output and "Saved to" in output
     assert out.exists()
-    assert not distributed.multiworker_run_dir(out).exists(), "a finished run leaves no checkpoint to resume from"
+    from mnist_course.commands import train
+
+    assert not train.multiworker_run_dir(out).exists(), "a finished run leaves no checkpoint to resume from"
+
+
+def test_train_command_gives_the_workers_the_data_path_in_their_own_environment(tmp_path, course_home, monkeypatch):
+    """``--data`` reaches the workers through the environment of their processes; this program's is unchanged."""
+    from mnist_course.cli import main
+    from mnist_course.commands import train
+
+    given = {}
+
+    class NoRun:  # stands for the local cluster: notes what the workers would get, then stops the run
+        def __init__(self, run_dir, workers, worker_args, env=None):
+            given.update(env=env, worker_args=[str(arg) for arg in worker_args])
+
+        def __enter__(self):
+            raise RuntimeError("no workers in this test")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(distributed, "local_workers", NoRun)
+    data_file = os.environ["MNIST_COURSE_DATA"]
+    monkeypatch.delenv("MNIST_COURSE_DATA")
+    status = main(["train", "--strategy", "multiworker", "--limit", "300", "--epochs", "1", "--data", data_file,
+                   "--out", str(tmp_path / "cnn.keras")])  # fmt: skip
+    assert status == 2
+    assert given["env"] == {"MNIST_COURSE_DATA": str(Path(data_file).resolve())}
+    assert "MNIST_COURSE_DATA" not in os.environ
+    assert given["worker_args"][given["worker_args"].index("--validation-split") + 1] == "0.1"
+    assert train.multiworker_run_dir(tmp_path / "cnn.keras").exists()  # kept: the same command goes on from it
 
 
 def test_train_command_mirrored(tmp_path):

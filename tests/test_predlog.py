@@ -333,3 +333,15 @@ def test_two_writers_at_once_never_fail(course_home):
     by_writer = dict(_raw(path, "SELECT json_extract(notes, '$.writer'), COUNT(*) FROM predictions GROUP BY 1"))
     assert by_writer == {"1": count, "2": count}
     assert _raw(path, "SELECT COUNT(*) FROM predictions WHERE true_label IS NOT NULL") == [(2 * ((count + 2) // 3),)]
+
+
+def test_the_png_and_model_id_helpers_live_in_their_own_modules_and_stay_usable_from_predlog():
+    from mnist_course import model_ids, pngs
+
+    for name in ("image_to_png", "png_to_image"):
+        assert getattr(predlog, name) is getattr(pngs, name)
+    for name in ("file_sha256", "weights_sha256", "remember_model_file", "model_identity"):
+        assert getattr(predlog, name) is getattr(model_ids, name)
+    digit = np.zeros((28, 28), dtype=np.float32)
+    digit[5:20, 12:15] = 1.0
+    assert np.array_equal(pngs.png_to_image(pngs.image_to_png(digit)), digit)

@@ -183,3 +183,11 @@ def test_random_affine_moves_digits_but_keeps_them_whole(mnist):
     assert np.abs(moved - batch.numpy()).mean() > 0.02  # every batch changes
     ink_before, ink_after = batch.numpy().sum(axis=(1, 2, 3)), moved.sum(axis=(1, 2, 3))
     assert np.median(ink_after / ink_before) == pytest.approx(1.0, abs=0.15)  # the digit stays in the frame
+
+
+def test_held_out_count_is_the_last_tenth_and_at_least_one():
+    assert training.VALIDATION_SPLIT == 0.1
+    assert training.held_out_count(60000) == 6000
+    assert training.held_out_count(3) == 1  # never an empty validation part
+    assert training.held_out_count(1000, 0.25) == 250
+    assert models.NUM_CLASSES is data.NUM_CLASSES == 10  # one home (data), still usable from models

@@ -93,7 +93,7 @@ def load_model(path):
         model = training.load_model(path)
     except (ValueError, OSError) as error:  # a damaged or foreign .keras file
         raise CommandError(f"could not load the model: {error}") from None
-    from mnist_course import predlog
+    from mnist_course import model_ids
 
-    predlog.remember_model_file(model, path)  # logged predictions carry the file's SHA-256 (lesson 09)
+    model_ids.remember_model_file(model, path)  # logged predictions carry the file's SHA-256 (lesson 09)
     return model

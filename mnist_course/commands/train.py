@@ -6,6 +6,8 @@ Introduced in notebooks/05_cnn.ipynb.
 from __future__ import annotations
 
 import json
+import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +23,9 @@ MAX_TRAIN_PER_DIGIT = 5000
 ENSEMBLE = "ensemble"
 ENSEMBLE_MEMBER_MODEL = "cnn_large"
 ENSEMBLE_MEMBERS = 3
+
+#: ``--workers`` range for ``--strategy``.
+MAX_WORKERS = 8
 
 
 def model_names() -> list[str]:
@@ -99,11 +104,9 @@ def run(args) -> int:
         return fail("train", str(error))
     config.quiet_tensorflow()
     if getattr(args, "strategy", None) or getattr(args, "workers", None):  # lesson A1: tf.distribute
-        from mnist_course import distributed
-
         if not args.strategy:
             return fail("train", "--workers goes with --strategy mirrored or --strategy multiworker")
-        return distributed.train_command(args, out)
+        return _train_distributed(args, out)
     try:
         (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
             train_per_class=args.limit, test_per_class=None, path=args.data
@@ -111,24 +114,45 @@ def run(args) -> int:
     except data.MnistDataError as error:
         return fail("train", str(error))
     images, tests = data.scale(train_images), (data.scale(test_images), test_labels)
-    history = None
     if args.model == ENSEMBLE:
         model, result = _train_ensemble(args, out, images, train_labels, tests)
+        _finish(model, out, result, test_labels)
     else:
         print(f"Training {args.model} ({describe(args.model)}) on {len(images)} images")
-        model, history, result = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
-    _report_calibration(model, result["probabilities"], test_labels)
-    from mnist_course import report, training
-
-    training.save_model(model, out)
-    if args.model != ENSEMBLE:
-        report.save_history(history, out)  # the learning curves of `mnist-course report`
-    print(f"Saved to {out}")
+        model, history, result, seconds = _train_one(args.model, args.seed, args.epochs, images, train_labels, tests)
+        _finish(model, out, result, test_labels, seconds=seconds, history=history)
     return 0
 
 
+def _finish(model, out: Path, result, test_labels, seconds=None, history=None) -> None:
+    """The closing lines of every ``train``: time and test accuracy, calibration, then save the model.
+
+    Args:
+        model: the calibrated model; result: its test result (``training.evaluate``) on ``test_labels``.
+        seconds: the training time; None when it was printed already (the ensemble prints its own line).
+        history: the Keras ``History``, kept beside the model for the learning curves of
+            ``mnist-course report`` (None: nothing kept).
+    """
+    from mnist_course import training
+
+    if seconds is not None:
+        _print_trained(seconds, result, len(test_labels))
+    _report_calibration(model, result["probabilities"], test_labels)
+    training.save_model(model, out)
+    if history is not None:
+        from mnist_course import report
+
+        report.save_history(history, out)  # the learning curves of `mnist-course report`
+    print(f"Saved to {out}")
+
+
+def _print_trained(seconds: float, result, count: int) -> None:
+    """Print ``Trained in S s; test accuracy A% on N images``."""
+    print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {count} images")
+
+
 def _train_one(name, seed, epochs, images, labels, tests, verbose=True):
-    """Train one calibrated model and print its time and test accuracy. Returns ``(model, history, result)``."""
+    """Train one calibrated model and test it. Returns ``(model, history, result, seconds)``."""
     from mnist_course import config, training
 
     config.set_seed(seed)
@@ -136,8 +160,7 @@ def _train_one(name, seed, epochs, images, labels, tests, verbose=True):
     model, history = training.train_calibrated(name, images, labels, epochs=epochs, seed=seed, verbose=verbose)
     seconds = time.perf_counter() - started
     result = training.evaluate(model, *tests)
-    print(f"Trained in {seconds:.0f} s; test accuracy {100 * result['accuracy']:.2f}% on {len(tests[1])} images")
-    return model, history, result
+    return model, history, result, seconds
 
 
 def _train_ensemble(args, out, images, labels, tests):
@@ -166,12 +189,14 @@ def _train_ensemble(args, out, images, labels, tests):
             continue
         print(f"Member {number}/{count} (seed {seed}):")
         member_started = time.perf_counter()
-        member, _, _ = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images, labels, tests)
+        member, _, member_result, member_seconds = _train_one(ENSEMBLE_MEMBER_MODEL, seed, args.epochs, images,
+                                                              labels, tests)  # fmt: skip
+        _print_trained(member_seconds, member_result, len(tests[1]))
         seconds = time.perf_counter() - member_started
         training.save_model(member, path)
         notes.write_text(json.dumps({"settings": wanted, "train_seconds": round(seconds, 1)}), encoding="utf-8")
         members.append(member)
-    held_out = max(1, int(round(len(images) * training.VALIDATION_SPLIT)))  # the members' own validation part
+    held_out = training.held_out_count(len(images))  # the members' own validation part
     model = calibration.calibrate(models.ensemble(members), images[-held_out:], labels[-held_out:], name=ENSEMBLE)
     result = training.evaluate(model, *tests)
     print(f"Ensemble: {time.perf_counter() - started:.0f} s in all; test accuracy "
@@ -194,3 +219,96 @@ def _report_calibration(model, probabilities, labels):
     error = calibration.expected_calibration_error(probabilities, labels)
     print(f"Confidence calibrated (temperature {calibration.temperature_of(model):.2f}): "
           f"calibration error {100 * error:.2f}% on the test images")
+
+
+# ---------------------------------------------------------------------------
+# --strategy mirrored|multiworker --workers N (lesson A1)
+# ---------------------------------------------------------------------------
+
+
+def multiworker_run_dir(out: Path) -> Path:
+    """Where ``train --strategy multiworker --out OUT`` keeps its run: ``runs/OUT-NAME-multiworker``.
+
+    The folder holds the checkpoints, the workers' logs and reports; it is removed when the run ends
+    well. A run that stopped half-way (a lost worker, Ctrl+C) goes on from its last checkpoint when the
+    same command runs again.
+    """
+    from mnist_course import config
+
+    return config.course_home() / "runs" / f"{out.stem}-multiworker"
+
+
+def _train_distributed(args, out: Path) -> int:
+    """``train --strategy mirrored|multiworker --workers N``: the runs of lesson A1, from a terminal.
+
+    ``mirrored``: one process, ``--workers`` devices (GPUs, or logical devices cut from the CPU), ``fit``.
+    ``multiworker``: ``--workers`` local worker processes with ``MultiWorkerMirroredStrategy`` and the
+    custom training step, a checkpoint every epoch (``mnist_course.distributed``). Either way the model
+    is calibrated on the held-out part, tested, and saved to ``out``, like a plain ``train``.
+    Returns the exit status.
+    """
+    from mnist_course import calibration, config, data, distributed, models, training
+
+    workers = 2 if args.workers is None else args.workers
+    if args.model not in models.BUILDERS:
+        return fail("train", f"--strategy trains one model of: {', '.join(models.MODEL_NAMES)}; got {args.model!r}")
+    if not 1 <= workers <= MAX_WORKERS:
+        return fail("train", f"--workers must be between 1 and {MAX_WORKERS}, got {workers}")
+    try:
+        (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
+            train_per_class=args.limit, path=args.data)
+    except data.MnistDataError as error:
+        return fail("train", str(error))
+    images = data.scale(train_images)
+    held_out = training.held_out_count(len(images))
+    started = time.perf_counter()
+    if args.strategy == "mirrored":
+        try:
+            strategy = distributed.strategy_for(devices=workers)
+        except (RuntimeError, ValueError) as error:
+            return fail("train", str(error))
+        devices = strategy.extended.worker_devices
+        print(f"Training {args.model} on {len(images) - held_out} images with {type(strategy).__name__} "
+              f"on {len(devices)} device(s): {', '.join(devices)}")  # fmt: skip
+        config.set_seed(args.seed)
+        with strategy.scope():
+            model = models.build(args.model)
+            # Keras 3.15: fit under MirroredStrategy fails with several steps per execution.
+            model.compile(optimizer=model.optimizer, loss=model.loss, metrics=["accuracy"], steps_per_execution=1)
+            training.train(model, images[:-held_out], train_labels[:-held_out], epochs=args.epochs,
+                           validation_data=(images[-held_out:], train_labels[-held_out:]), seed=args.seed)  # fmt: skip
+    else:
+        batch_size = models.recipe_for(args.model).batch_size
+        if len(images) - held_out < batch_size:
+            return fail("train", f"{len(images) - held_out} training images make no batch of {batch_size}: "
+                                 "give --limit a larger number")  # fmt: skip
+        run_dir = multiworker_run_dir(out)
+        worker_args = ["--model", args.model, "--seed", args.seed, "--validation-split", training.VALIDATION_SPLIT]
+        if args.epochs:
+            worker_args += ["--epochs", args.epochs]
+        if args.limit:
+            worker_args += ["--train-per-class", args.limit]
+        # The workers find the data through their own environment; this program's stays as it is.
+        worker_env = {data.DATA_VARIABLE: str(Path(args.data).expanduser().resolve())} if args.data else None
+        settings = run_dir / "settings.json"
+        if settings.exists() and json.loads(settings.read_text(encoding="utf-8")) != [workers, *map(str, worker_args)]:
+            shutil.rmtree(run_dir)  # an unfinished run with other settings: start afresh
+        run_dir.mkdir(parents=True, exist_ok=True)
+        settings.write_text(json.dumps([workers, *map(str, worker_args)]), encoding="utf-8")
+        print(f"Training {args.model} on {len(images) - held_out} images with MultiWorkerMirroredStrategy on "
+              f"{workers} local worker processes (run folder {config.display_path(run_dir)})")  # fmt: skip
+        try:
+            with distributed.local_workers(run_dir, workers, worker_args, env=worker_env) as cluster:
+                cluster.wait(timeout=24 * 3600, show=0)
+        except (RuntimeError, TimeoutError) as error:
+            print(str(error), file=sys.stderr)
+            return fail("train", "the run stopped before the end; run the same command again to go on from "
+                                 f"its last checkpoint (in {config.display_path(run_dir)})")  # fmt: skip
+        model = training.load_model(run_dir / distributed.MODEL_FILE)
+    seconds = time.perf_counter() - started
+    model = calibration.calibrate(model, images[-held_out:], train_labels[-held_out:])
+    result = training.evaluate(model, data.scale(test_images), test_labels)
+    _finish(model, out, result, test_labels, seconds=seconds)
+    if args.strategy == "multiworker":
+        shutil.rmtree(multiworker_run_dir(out), ignore_errors=True)  # done: the next run starts afresh
+    return 0

@@ -289,7 +289,7 @@ def test_add_channel():
     assert data.add_channel(np.zeros((4, 28, 28))).shape == (4, 28, 28, 1)
 
 
-def test_one_hot_matches_the_seed_example():
+def test_one_hot_of_eleven_digits_has_one_one_in_the_digit_s_column():
     encoded = data.one_hot([2, 1, 3, 4, 5, 6, 1, 7, 8, 9, 0])
     assert encoded.shape == (11, 10) and encoded.dtype == np.float32
     assert encoded.sum(axis=1).tolist() == [1.0] * 11

@@ -316,9 +316,17 @@ def test_split_digits_left_to_right():
     assert similar(digits[2].image, handwriting.to_mnist(seven()), 0.7)
 
 
-def test_split_digits_of_a_written_year():
+def test_a_written_year_is_split_left_to_right_and_read_as_2026(trained_model_path):
+    from mnist_course import training
+
     sample = samples.make_sample("2026", kind="scan", writer="neat", seed=5)
-    assert len(handwriting.split_digits(sample.image)) == 4
+    digits = handwriting.split_digits(sample.image)
+    assert len(digits) == 4
+    boxes = [digit.box for digit in digits]  # (top, left, bottom, right)
+    assert all(left[3] <= right[1] for left, right in zip(boxes, boxes[1:])), boxes  # side by side, in order
+    number, probabilities = handwriting.read_number(training.load_model(trained_model_path), sample.image)
+    assert number == "2026"
+    assert probabilities.shape == (4, 10)
 
 
 # --- bad input: one clear error each -----------------------------------------------------------

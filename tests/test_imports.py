@@ -14,34 +14,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-#: Every module of the package, commands included.
-MODULES = [
-    "mnist_course",
-    "mnist_course.config",
-    "mnist_course.data",
-    "mnist_course.models",
-    "mnist_course.training",
-    "mnist_course.plots",
-    "mnist_course.images",
-    "mnist_course.handwriting",
-    "mnist_course.samples",
-    "mnist_course.widgets",
-    "mnist_course.upload",
-    "mnist_course.desktop",
-    "mnist_course.predlog",
-    "mnist_course.report",
-    "mnist_course.distributed",
-    "mnist_course.cli",
-    "mnist_course.commands",
-    "mnist_course.commands.common",
-    "mnist_course.commands.train",
-    "mnist_course.commands.evaluate",
-    "mnist_course.commands.predict",
-    "mnist_course.commands.draw",
-    "mnist_course.commands.serve",
-    "mnist_course.commands.log",
-    "mnist_course.commands.report",
-]
+#: Every module of the package, commands included (found on disk, so a new module is checked too).
+MODULES = ["mnist_course"] + sorted(
+    "mnist_course." + ".".join(path.relative_to(REPO / "mnist_course").with_suffix("").parts)
+    for path in (REPO / "mnist_course").rglob("*.py")
+    if path.name != "__init__.py" or path.parent != REPO / "mnist_course"
+)
+MODULES = [name.removesuffix(".__init__") for name in MODULES]
 
 #: Libraries our modules import; loaded before the "before" snapshot, because TensorFlow and others
 #: may set variables of their own when imported, and only what mnist_course does is checked here.

@@ -16,6 +16,7 @@ packages. Skips without them locally; fails without them when CI=true (as tests/
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -209,7 +210,9 @@ def test_lesson_06_reads_an_uploaded_jpeg(browser, lab_server, tmp_path):
         answer.wait_for(timeout=120_000)
         answer.scroll_into_view_if_needed()
         text = answer.inner_text()
-        assert f"{UPLOAD_NAME}: the model reads {UPLOAD_LABEL} (" in text, text
+        # The lesson's model in fast mode is small: its first answer must be the digit, sure ("3 (97%)") or
+        # not ("not sure: 3 or 0?").
+        assert re.search(rf"{re.escape(UPLOAD_NAME)}: the model reads ({UPLOAD_LABEL} \(|not sure: {UPLOAD_LABEL} or )", text), text
         assert answer.locator("img").count() >= 2, "the steps and the bars are shown as pictures"
         _finish(page, "06")
     finally:

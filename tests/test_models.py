@@ -30,7 +30,7 @@ def test_every_builder_gives_ten_probabilities(name):
 
 
 @pytest.mark.parametrize("name, expected", sorted(EXPECTED_PARAMETERS.items()))
-def test_parameter_counts_match_the_seeds(name, expected):
+def test_parameter_counts_match_the_published_architectures(name, expected):
     assert models.build(name).count_params() == expected
 
 
@@ -39,7 +39,7 @@ def test_dense_networks_take_images_and_cnns_take_a_channel():
     assert tuple(models.build("cnn").inputs[0].shape) == (None, 28, 28, 1)
 
 
-def test_deep_mlp_uses_rmsprop_like_seed_003():
+def test_the_deep_dense_network_trains_with_rmsprop():
     assert models.build("mlp_deep").optimizer.__class__.__name__ == "RMSprop"
 
 

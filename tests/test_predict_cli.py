@@ -76,14 +76,14 @@ def test_json_lines(tmp_path, capsys, trained_model_path):
         assert confidences == sorted(confidences, reverse=True)
 
 
-def test_several_digits_add_the_number(tmp_path, capsys, trained_model_path):
+def test_a_written_year_is_read_as_the_number_2026(tmp_path, capsys, trained_model_path):
     path = tmp_path / "year.png"
     samples.make_sample("2026", kind="scan", writer="neat", seed=5).image.save(path)
     status, out, _ = run(capsys, path, "--model", trained_model_path, "--json")
     assert status == 0
     record = json.loads(out)
-    assert len(record["number"]) == 4 and record["number"].isdigit()
-    assert len(record["digits"]) == 4
+    assert record["number"] == "2026"
+    assert [digit["digit"] for digit in record["digits"]] == [2, 0, 2, 6]
 
 
 def test_every_bad_input_gives_one_clear_line(bad_files, capsys, trained_model_path):

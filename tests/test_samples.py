@@ -1,6 +1,7 @@
 """Tests of mnist_course.samples: synthetic handwriting that is varied, repeatable and readable."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -78,9 +79,33 @@ def test_dataset_size_and_labels():
     assert sorted(item.label for item in items) == sorted(list(range(10)) * 2)
 
 
-def test_assets_are_made_by_the_code(tmp_path):
+#: The committed sample pictures (assets/ at the top of the repository).
+ASSETS_FOLDER = Path(__file__).resolve().parent.parent / "assets"
+
+
+def pixels(path):
+    """A picture file's decoded pixels, with its mode (RGBA keeps the canvas's transparency)."""
+    with Image.open(path) as image:
+        return image.mode, np.asarray(image, dtype=np.int16)
+
+
+def test_committed_assets_are_what_the_code_makes(tmp_path):
     written = samples.make_assets(tmp_path)
-    assert len(written) >= 6
+    assert sorted(path.name for path in written) == sorted(samples.ASSETS)
+    for path in written:
+        made_mode, made = pixels(path)
+        kept_mode, kept = pixels(ASSETS_FOLDER / path.name)
+        assert (made_mode, made.shape) == (kept_mode, kept.shape), path.name
+        difference = np.abs(made - kept)
+        if path.suffix == ".png":  # lossless: every pixel must be the same (PNG bytes may differ with zlib)
+            assert difference.max() == 0, f"{path.name}: the code no longer makes this picture (python assets/make_assets.py)"
+        else:
+            # JPEG and WebP: the same code and Pillow give the same bytes, but another NumPy, libjpeg or
+            # libwebp may round a few pixel values differently (up to 9 with Colab's NumPy 2.0.2). A changed
+            # drawing differs by far more than this (an old photo_2026.jpg: up to 212).
+            assert difference.max() <= 32 and difference.mean() <= 0.5, (
+                f"{path.name}: the code no longer makes this picture (python assets/make_assets.py); "
+                f"pixels differ by up to {difference.max()}")
     total = sum(path.stat().st_size for path in written)
     assert total < 1_500_000
     for path in written:

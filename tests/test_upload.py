@@ -1,6 +1,7 @@
 """Tests of mnist_course.upload: ipywidgets 7 and 8 values, Colab's dict, a file path, headless use."""
 
 import datetime
+import re
 import sys
 import types
 
@@ -57,14 +58,25 @@ def test_button_calls_back_and_never_blocks():
     assert received == [("seven.png", b"1234")]
 
 
-def test_button_prints_bad_pictures_instead_of_raising():
+def test_button_prints_one_clear_line_per_bad_picture_instead_of_raising(capsys):
     def refuse(name, data):
-        raise ValueError("image has no ink: is the page blank?")
+        raise ValueError(f"image has no ink: is the page blank? ({len(data)} bytes)")
 
     box = upload.upload_button(refuse)
     button = box.children[0]
     button.value = ({"name": "blank.png", "type": "image/png", "size": 1, "content": memoryview(b"1"),
                      "last_modified": datetime.datetime(2026, 1, 1)},)  # must not raise
+    button.value = ({"name": "white.jpg", "type": "image/jpeg", "size": 2, "content": memoryview(b"22"),
+                     "last_modified": datetime.datetime(2026, 1, 2)},)  # a second bad picture: must not raise
+    captured = capsys.readouterr()
+    # Outside a notebook the Output area does not capture, so its lines reach stdout; clear_output
+    # there writes terminal codes (erase the line), which are no part of the message.
+    lines = [line for line in re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\r", "", captured.out).splitlines() if line]
+    assert lines == [
+        "blank.png: image has no ink: is the page blank? (1 bytes)",
+        "white.jpg: image has no ink: is the page blank? (2 bytes)",
+    ]
+    assert "Traceback" not in captured.out + captured.err
 
 
 def test_colab_uses_its_own_dialog(monkeypatch):

@@ -464,8 +464,8 @@ upload.upload_image(show, path=ASSETS / "phone_9_exif.jpg")
 # %% [markdown]
 # ## From the terminal
 #
-# The same steps are behind the command `mnist-course predict`. It prints the answer ("7 (98%)", or "not sure:
-# 7 or 1?"), the confidence and the top 3 for each file (or one JSON object per line with `--json`), and reads a number when a picture has several
+# The same steps are behind the command `mnist-course predict`. It prints the answer (`7 (98%)`, or
+# `not sure: 7 or 1?`), the confidence and the top 3 for each file (or one JSON object per line with `--json`), and reads a number when a picture has several
 # digits. Without `--model` it uses the model that `mnist-course train` saved.
 
 # %%
@@ -476,7 +476,7 @@ for line in finished.stdout.splitlines():
     record = json.loads(line)
     record["file"] = Path(record["file"]).name
     print({key: record[key] for key in ("file", "answer", "number", "error") if key in record})
-print("exit status:", finished.returncode, "(not 0: one file could not be read)")
+print("exit status:", finished.returncode, "(1: at least one file could not be read)" if finished.returncode == 1 else "")
 
 # %% [markdown]
 # ## How well does it work?

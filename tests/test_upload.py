@@ -46,15 +46,29 @@ def test_path(tmp_path):
         upload.read_path(tmp_path / "empty.png")
 
 
+def _choose(button, name, kind, content, day=1):
+    """Do what the browser does when a person chooses a file, in the installed ipywidgets' own form.
+
+    ipywidgets 8 sends a tuple of dicts; ipywidgets 7 (Colab's) a dict by file name, and its ``value`` is
+    read-only from Python, so the trait is set the way the widget's own front-end message sets it.
+    """
+    import ipywidgets
+
+    if int(ipywidgets.__version__.split(".")[0]) >= 8:
+        button.value = ({"name": name, "type": kind, "size": len(content), "content": memoryview(content),
+                         "last_modified": datetime.datetime(2026, 1, day)},)
+    else:
+        button.set_trait("value", {name: {"metadata": {"name": name, "type": kind, "size": len(content)},
+                                          "content": content}})
+
+
 def test_button_calls_back_and_never_blocks():
     received = []
     box = upload.upload_image(lambda name, data: received.append((name, data)))
     button, output = box.children
     assert type(button).__name__ == "FileUpload"
     assert received == []  # nothing happens until a person chooses a file
-    # What the browser sends when a file is chosen (ipywidgets 8 form).
-    button.value = ({"name": "seven.png", "type": "image/png", "size": 4, "content": memoryview(b"1234"),
-                     "last_modified": datetime.datetime(2026, 1, 1)},)
+    _choose(button, "seven.png", "image/png", b"1234")
     assert received == [("seven.png", b"1234")]
 
 
@@ -64,10 +78,8 @@ def test_button_prints_one_clear_line_per_bad_picture_instead_of_raising(capsys)
 
     box = upload.upload_button(refuse)
     button = box.children[0]
-    button.value = ({"name": "blank.png", "type": "image/png", "size": 1, "content": memoryview(b"1"),
-                     "last_modified": datetime.datetime(2026, 1, 1)},)  # must not raise
-    button.value = ({"name": "white.jpg", "type": "image/jpeg", "size": 2, "content": memoryview(b"22"),
-                     "last_modified": datetime.datetime(2026, 1, 2)},)  # a second bad picture: must not raise
+    _choose(button, "blank.png", "image/png", b"1")  # must not raise
+    _choose(button, "white.jpg", "image/jpeg", b"22", day=2)  # a second bad picture: must not raise
     captured = capsys.readouterr()
     # Outside a notebook the Output area does not capture, so its lines reach stdout; clear_output
     # there writes terminal codes (erase the line), which are no part of the message.

@@ -275,12 +275,13 @@ def evenly_lit(paper: np.ndarray) -> bool:
     A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
     border = frame(paper)
-    bright = border[border > otsu_threshold(paper)]  # the paper of the frame, without the ink that crosses it
+    threshold = otsu_threshold(paper)
+    bright = border[border > threshold]  # the paper of the frame, without the ink that crosses it
     if len(bright) >= 0.8 * len(border) and spread(bright) < EVEN_LIGHT:
         return True
     # A digit that fills the picture crosses much of the frame. Then look at the paper inside: the
     # brightest pixels of each part of a 4x4 grid are paper, and under even light they match.
-    return paper_level_change(paper) < EVEN_PAPER_CELLS
+    return paper_level_change(paper, threshold) < EVEN_PAPER_CELLS
 
 
 #: The picture is cut into this many parts along each side to compare the paper's brightness between them.
@@ -289,13 +290,17 @@ LIGHT_GRID = 4
 EVEN_PAPER_CELLS = 0.04
 
 
-def paper_level_change(paper: np.ndarray) -> float:
+def paper_level_change(paper: np.ndarray, threshold: float | None = None) -> float:
     """How much the paper's brightness changes across the picture (the lighting), in [0, 1].
 
     The picture is cut into a 4x4 grid; the 95th percentile of each part is its paper level (some
     paper shows in most parts, even when a thick digit fills the picture). The answer is the
     spread of the middle half of the levels brighter than Otsu's split between ink and paper: parts
     that a thick stroke fills do not count, a gradient or a shadow over a quarter of the picture does.
+
+    Args:
+        paper: ``(h, w) float32``, dark ink on light paper.
+        threshold: Otsu's split of ``paper`` when it is already known (found here otherwise).
 
     A step inside ``preprocess``, which notebooks/06_your_own_handwriting.ipynb shows as a whole.
     """
@@ -306,7 +311,9 @@ def paper_level_change(paper: np.ndarray) -> float:
         for row in range(LIGHT_GRID) for col in range(LIGHT_GRID)
     ]
     levels = np.array(levels)
-    paper_levels = levels[levels > otsu_threshold(paper)]  # parts that a thick stroke fills are not paper
+    if threshold is None:  # (evenly_lit passes the one it has already found)
+        threshold = otsu_threshold(paper)
+    paper_levels = levels[levels > threshold]  # parts that a thick stroke fills are not paper
     if len(paper_levels) < LIGHT_GRID:
         paper_levels = levels
     low, high = np.percentile(paper_levels, [25, 75])
@@ -1088,7 +1095,7 @@ def predict(model, digits, invert: bool | None = None) -> np.ndarray:
     if not many:
         return np.zeros((0, 10), np.float32)
     images = [digit.image for digit in many]
-    plain = [digit.image if digit.plain is None else digit.plain for digit in many]
+    plain = [digit.views[-1] for digit in many]  # the cleaned view again when a digit has no plain view
     probabilities = _predict(model, np.stack(images + plain))  # one call of the model for both views
     combined = combine_views(probabilities[: len(many)], probabilities[len(many) :])
     return combined[0] if single else combined

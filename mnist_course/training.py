@@ -198,9 +198,7 @@ def train(
         peak_learning_rate = recipe.peak_learning_rate
     if augment == "recipe":
         augment = recipe.augment
-        which = Augmentation(soft=recipe.soft)
-    else:
-        which = Augmentation()
+    which = Augmentation(soft=recipe.soft)  # with augment=True: the changes this model's recipe asks for
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if seed is not None:

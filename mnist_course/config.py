@@ -184,17 +184,18 @@ def import_keras_quietly():
     return keras
 
 
-#: Environment variables that name a folder or file; ``display_path`` writes paths inside them by name.
-PATH_VARIABLES = (HOME_VARIABLE, "MNIST_COURSE_DATA")
+#: Folders and files chosen by an environment variable, and the words ``display_path`` writes for them.
+PATH_WORDS = {HOME_VARIABLE: "[course folder]", "MNIST_COURSE_DATA": "[your MNIST file]"}
 
 
 def display_path(path) -> str:
-    """A path as a student would type it, without this computer's own folders.
+    """A path as a student reads it, without this computer's own folders.
 
-    A path inside ``$MNIST_COURSE_HOME`` (or equal to ``$MNIST_COURSE_DATA``) starts with the variable's
-    name: ``$MNIST_COURSE_HOME/models/cnn.keras``, because whoever set the variable chose that folder
-    (a lesson build and the tests use a temporary one). A path in your home folder starts with ``~``:
-    ``~/mnist-course/models/cnn.keras`` instead of ``/home/name/mnist-course/models/cnn.keras``.
+    A path in your home folder starts with ``~``: ``~/mnist-course/models/cnn.keras`` instead of
+    ``/home/name/mnist-course/models/cnn.keras``. When the course folder was moved elsewhere (the
+    ``MNIST_COURSE_HOME`` setting; a lesson build and the tests use a temporary one), a path inside it starts
+    with ``[course folder]``: ``[course folder]/models/cnn.keras``; the MNIST file named by
+    ``MNIST_COURSE_DATA`` is ``[your MNIST file]``.
 
     Returns:
         the path as text with forward slashes.
@@ -202,15 +203,15 @@ def display_path(path) -> str:
     Introduced in notebooks/01_explore_mnist.ipynb.
     """
     path = Path(path).expanduser().resolve()
-    for variable in PATH_VARIABLES:
+    for variable, words in PATH_WORDS.items():
         value = os.environ.get(variable)
         if not value:
             continue
         folder = Path(value).expanduser().resolve()
         if path == folder:
-            return f"${variable}"
+            return words
         if path.is_relative_to(folder):
-            return f"${variable}/" + path.relative_to(folder).as_posix()
+            return f"{words}/" + path.relative_to(folder).as_posix()
     try:
         return "~/" + path.relative_to(Path.home().resolve()).as_posix()
     except ValueError:

@@ -139,6 +139,26 @@ def locate_mnist(path=None) -> Path | None:
     return None
 
 
+def describe_source(path=None) -> str:
+    """Where :func:`load_mnist` finds MNIST, in words a student understands.
+
+    For example "the Keras download folder (~/.keras/datasets/mnist.npz)", or "downloaded by Keras
+    (about 11 MB; it keeps a copy, so next time needs no internet)".
+
+    Introduced in notebooks/01_explore_mnist.ipynb.
+    """
+    from .config import display_path
+
+    found = locate_mnist(path)
+    if found is None:
+        return "downloaded by Keras (about 11 MB; Keras keeps a copy, so next time needs no internet)"
+    if _explicit_source(path) is not None:
+        return f"a copy already on this computer, {display_path(found)}"
+    if found == REPO_DATA_FILE:
+        return "the course's own copy, data/mnist.npz"
+    return f"the Keras download folder, {display_path(found)}"
+
+
 #: Where the project's CI and developers keep MNIST: ``../shared/data/mnist.npz`` beside the clone.
 SHARED_DATA_FILE = REPO_DATA_FILE.parent.parent.parent / "shared" / "data" / "mnist.npz"
 

@@ -34,9 +34,9 @@ def test_check_versions_accepts_keras_3():
 def test_display_path_hides_this_computers_folders(monkeypatch, tmp_path):
     monkeypatch.setenv("MNIST_COURSE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("MNIST_COURSE_DATA", str(tmp_path / "data" / "mnist.npz"))
-    assert config.display_path(tmp_path / "home" / "models" / "cnn.keras") == "$MNIST_COURSE_HOME/models/cnn.keras"
-    assert config.display_path(tmp_path / "home") == "$MNIST_COURSE_HOME"
-    assert config.display_path(tmp_path / "data" / "mnist.npz") == "$MNIST_COURSE_DATA"
+    assert config.display_path(tmp_path / "home" / "models" / "cnn.keras") == "[course folder]/models/cnn.keras"
+    assert config.display_path(tmp_path / "home") == "[course folder]"
+    assert config.display_path(tmp_path / "data" / "mnist.npz") == "[your MNIST file]"
     monkeypatch.delenv("MNIST_COURSE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "me"))
     assert config.display_path(tmp_path / "me" / "mnist-course" / "my_digits") == "~/mnist-course/my_digits"

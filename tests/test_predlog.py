@@ -161,7 +161,7 @@ def test_a_foreign_or_damaged_file_is_never_overwritten_and_predictions_go_on(co
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(lines) == 1, lines
     assert "is not a prediction log" in lines[0] and "left as it is" in lines[0]
-    assert "$MNIST_COURSE_HOME/predictions.sqlite" in lines[0]
+    assert "[course folder]/predictions.sqlite" in lines[0]
 
 
 def test_a_damaged_log_stops_the_pad_from_logging_but_not_from_reading(course_home, capsys, trained_model_path):

@@ -165,7 +165,7 @@ def test_log_shows_exports_and_clears(logged, tmp_path, capsys, monkeypatch):
     assert cli.main(["log", "-n", "3"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split()[:4] == ["id", "time", "tool", "read"]
-    assert len(out) == 5 and out[-1].startswith("3 of 29 predictions in $MNIST_COURSE_HOME/predictions.sqlite")
+    assert len(out) == 5 and out[-1].startswith("3 of 29 predictions in [course folder]/predictions.sqlite")
     assert [line.split()[0] for line in out[1:4]] == ["27", "28", "29"], "the newest last"
 
     target = tmp_path / "log.csv"

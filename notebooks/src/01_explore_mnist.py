@@ -7,6 +7,8 @@
 # and three facts about the data that will matter when you test the model on your own handwriting.
 #
 # **Builds on:** nothing. This is the first lesson. You only need to know a little Python and NumPy.
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

@@ -7,6 +7,8 @@
 # long row of 784 numbers, and what one-hot labels are and when a classifier needs them.
 #
 # **Builds on:** lesson 01 (the MNIST arrays and their shapes).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

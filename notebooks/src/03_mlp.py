@@ -8,6 +8,8 @@
 # the model's mistakes.
 #
 # **Builds on:** lesson 02 (scaled pixels, flattened images, one-hot labels).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

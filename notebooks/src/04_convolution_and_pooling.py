@@ -8,6 +8,8 @@
 # far fewer parameters than a dense layer.
 #
 # **Builds on:** lesson 03 (dense networks, parameters, training).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

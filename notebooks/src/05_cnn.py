@@ -8,6 +8,8 @@
 # course CNN for lesson 06.
 #
 # **Builds on:** lesson 03 (training, checkpoints, evaluation) and lesson 04 (convolution and pooling).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

@@ -9,6 +9,8 @@
 # pictures.
 #
 # **Builds on:** lesson 05 (the course CNN).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

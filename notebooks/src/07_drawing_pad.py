@@ -7,6 +7,8 @@
 # the model really sees, how to fool it, and how to keep your own drawings as a personal test set.
 #
 # **Builds on:** lesson 05 (the course CNN) and lesson 06 (turning your own handwriting into MNIST's form).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

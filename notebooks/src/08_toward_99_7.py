@@ -10,6 +10,8 @@
 #
 # **Builds on:** lesson 05 (the course CNN), lesson 06 (augmentation for your own handwriting) and
 # lesson 03 (per-digit accuracy and the confusion matrix).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

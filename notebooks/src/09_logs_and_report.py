@@ -8,6 +8,8 @@
 # all into one report with figures that you can hand in.
 #
 # **Builds on:** lesson 06 (your own handwriting) and lesson 07 (the drawing pad).
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

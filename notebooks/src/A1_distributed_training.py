@@ -10,6 +10,8 @@
 #
 # **Builds on:** lesson 05 (the course CNN and its training recipe). This is an appendix: a look beyond the
 # course, for when you train bigger models.
+#
+# **Full run:** (the build writes the measured times here)
 
 # %% [markdown]
 # ## Setup

@@ -62,13 +62,26 @@ def precision_asked() -> str | None:
     return value
 
 
-def cpu_has_bfloat16() -> bool:
-    """True when this computer's CPU has bfloat16 instructions (AVX512-BF16 or AMX).
+#: ``ONEDNN_MAX_CPU_ISA`` values that stop oneDNN before the bfloat16 instructions (oneDNN's own names).
+ISAS_BELOW_BFLOAT16 = ("SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX512_CORE", "AVX512_CORE_VNNI")
 
-    Reads the CPU flags that Linux lists in its cpuinfo file; False where that file cannot be read.
+
+def isa_limited_below_bfloat16() -> bool:
+    """True when ``ONEDNN_MAX_CPU_ISA`` limits oneDNN to instructions without bfloat16 (e.g. ``AVX2``)."""
+    return os.environ.get("ONEDNN_MAX_CPU_ISA", "").strip().upper() in ISAS_BELOW_BFLOAT16
+
+
+def cpu_has_bfloat16() -> bool:
+    """True when this computer's CPU has bfloat16 instructions (AVX512-BF16 or AMX) and may use them.
+
+    Reads the CPU flags that Linux lists in its cpuinfo file; False where that file cannot be read, and
+    False when ``ONEDNN_MAX_CPU_ISA`` keeps TensorFlow's oneDNN below bfloat16 (``AVX2``: how the course
+    measures a common laptop's speed on a newer CPU).
 
     Used by :func:`bfloat16_is_faster`.
     """
+    if isa_limited_below_bfloat16():
+        return False
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as cpu_info:
             flags = cpu_info.read()

@@ -65,3 +65,12 @@ def test_cpu_has_bfloat16_reads_the_cpu_flags(monkeypatch):
     assert config.cpu_has_bfloat16() is False
     monkeypatch.setattr(builtins, "open", fake_cpuinfo(None))  # not Linux
     assert config.cpu_has_bfloat16() is False
+
+
+def test_an_isa_limit_below_bfloat16_turns_bfloat16_off(monkeypatch):
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    assert config.isa_limited_below_bfloat16() and not config.cpu_has_bfloat16()
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "avx512_core_bf16")
+    assert not config.isa_limited_below_bfloat16()
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA")
+    assert not config.isa_limited_below_bfloat16()

@@ -22,8 +22,10 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9A-Z][0-9]_*.ipynb"))
 SOURCES = sorted((REPO / "notebooks" / "src").glob("[0-9A-Z][0-9]_*.py"))
 MAX_NOTEBOOK_BYTES = 1_000_000
 
-# The Setup cell's line that quiets TensorFlow's C++ logs: it only works before TensorFlow is imported.
-TF_LOG_LEVEL_LINE = re.compile(r"""\s*os\.environ(\.setdefault\(|\[)["']TF_CPP_MIN_LOG_LEVEL["']""")
+# The Setup cell (after the install cell): imports and lesson.start(), nothing a student must read past.
+MAX_SETUP_LINES = 8
+# The measured times the build writes at the top of each lesson.
+FULL_RUN = re.compile(r"\*\*Full run:\*\* (under a minute|about \d+ minutes?) on a 2-core CPU with AVX2 only")
 # A line that can import TensorFlow: TensorFlow or Keras themselves, or the course library (its models,
 # training, plots and widgets import Keras, and config.import_keras_quietly() imports TensorFlow).
 IMPORTS_TENSORFLOW = re.compile(
@@ -77,15 +79,16 @@ def test_notebook_starts_the_course_way(path):
     assert first.startswith("# "), "first cell: one H1 title"
     assert f"colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/{path.name}" in first
     assert "**What you will learn:**" in first and "**Builds on:**" in first
-    setup = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
-    assert 'IS_COLAB = "google.colab" in sys.modules' in setup
+    install, setup = [cell.source for cell in notebook.cells if cell.cell_type == "code"][:2]
+    assert install.startswith("try:\n    import mnist_course") and "except ImportError:" in install
+    assert '%pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"' in install
     lines = setup.splitlines()
-    quiet = next((n for n, line in enumerate(lines) if TF_LOG_LEVEL_LINE.match(line)), None)
-    assert quiet is not None, "Setup cell: set TF_CPP_MIN_LOG_LEVEL in os.environ before TensorFlow is imported"
-    first_import = next((n for n, line in enumerate(lines) if IMPORTS_TENSORFLOW.match(line)), None)
-    assert first_import is not None, "Setup cell: no line imports Keras (config.import_keras_quietly())"
-    assert quiet < first_import, f"TF_CPP_MIN_LOG_LEVEL is set after {lines[first_import].strip()!r} imports TensorFlow"
-    assert "is_fast_mode()" in setup
+    assert len(lines) <= MAX_SETUP_LINES, f"the Setup cell has {len(lines)} lines (at most {MAX_SETUP_LINES})"
+    start = next((n for n, line in enumerate(lines) if "lesson.start(" in line), None)
+    assert start is not None, "the Setup cell calls lesson.start()"
+    early = [line for line in lines[:start] if IMPORTS_TENSORFLOW.match(line) and "import lesson" not in line]
+    assert not early, f"imported before lesson.start() quiets TensorFlow: {early}"
+    assert FULL_RUN.search(first), "the first cell states the measured full-run times (tools/build_notebooks.py)"
     headings = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
     assert any("## What we learned" in text for text in headings)
     titles = sum(line.startswith("# ") for text in headings for line in text.splitlines())
@@ -239,3 +242,65 @@ def test_each_build_gets_its_own_empty_course_home(monkeypatch, tmp_path):
         (home / "models").mkdir()
     assert not home.exists()
     assert os.environ["MNIST_COURSE_HOME"] == str(tmp_path)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_students_see_no_infrastructure_words(path):
+    """No visible nbval markers (tags do that job) and no environment-variable names in cells or outputs."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        assert "NBVAL_" not in cell.source, f"use the cell tag nbval-check-output: {cell.source[:60]!r}"
+        assert "$MNIST_COURSE_" not in cell.source, f"an environment variable in: {cell.source[:60]!r}"
+    assert "$MNIST_COURSE_" not in _output_text(notebook)
+    checked = [cell for cell in notebook.cells if "nbval-check-output" in cell.metadata.get("tags", [])]
+    assert all(cell.cell_type == "code" for cell in checked)
+
+
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)|<img [^>]*src=\"([^\"]+)\"")
+RAW_FILES = "https://raw.githubusercontent.com/mnist-course/mnist-course/main/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_markdown_images_load_when_the_notebook_is_opened_alone(path):
+    """On Colab a notebook is opened alone: images are absolute addresses of files in this repository."""
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for groups in MARKDOWN_IMAGE.findall(cell.source):
+            address = next(group for group in groups if group)
+            if address.startswith("attachment:") or address.startswith("https://colab.research.google.com/assets/"):
+                continue
+            assert address.startswith("https://"), f"a relative image does not load on Colab: {address}"
+            if address.startswith(RAW_FILES):
+                assert (REPO / address[len(RAW_FILES):]).is_file(), f"no such file in the repository: {address}"
+
+
+def test_the_full_run_line_says_both_kinds_of_cpu():
+    line = build_notebooks.full_run_line({"avx2_float32": 250.0, "avx512_bfloat16": 50.0})
+    assert FULL_RUN.search(line) and "about 4 minutes on a 2-core CPU" in line and "under a minute with AVX-512" in line
+    cell = "# 03 · title\n\n**Builds on:** 02\n\n**Full run:** old words\n"
+    assert build_notebooks.with_full_run_line(cell, line) == cell.replace("**Full run:** old words", line)
+
+
+def test_the_build_refuses_models_that_are_not_the_recorded_ones(tmp_path, monkeypatch):
+    record = tmp_path / "record.json"
+    tmp_path = tmp_path / "models"
+    (tmp_path / "ensemble.members").mkdir(parents=True)
+    (tmp_path / "ensemble.keras").write_bytes(b"one")
+    (tmp_path / "ensemble.members" / "member_1.json").write_text("{}")
+    record.write_text(json.dumps({"command": "mnist-course train --model ensemble --seed 1", "files": {}}))
+    monkeypatch.setitem(build_notebooks.MODEL_RECORDS, "08_toward_99_7", record)
+    build_notebooks.check_models("08_toward_99_7", tmp_path, record=True)
+    build_notebooks.check_models("08_toward_99_7", tmp_path, record=False)  # the same files: accepted
+    (tmp_path / "ensemble.keras").write_bytes(b"two")
+    with pytest.raises(SystemExit, match="not the ones recorded"):
+        build_notebooks.check_models("08_toward_99_7", tmp_path, record=False)
+
+
+def test_lesson_08_records_the_models_its_outputs_came_from():
+    record = json.loads((REPO / "notebooks" / "src" / "08_toward_99_7.models.json").read_text())
+    assert record["command"] == "mnist-course train --model ensemble --seed 1"
+    assert "ensemble.keras" in record["files"] and any(name.endswith(".keras") for name in record["files"] if "member" in name)
+    source = (REPO / "notebooks" / "src" / "08_toward_99_7.py").read_text()
+    assert record["command"] in source, "lesson 08 shows the exact command that made its ensemble"

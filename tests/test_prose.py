@@ -44,7 +44,8 @@ def prose_of_markdown(text: str) -> str:
 def sentences(text: str) -> list[str]:
     """Split prose into sentences: at . ! ? before a space, and at paragraph, heading and list-item breaks."""
     found = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.|#+)\s)", prose_of_markdown(text)):
+    prose = re.sub(r"^(\s*#+\s.*)$", r"\1\n", prose_of_markdown(text), flags=re.M)  # a heading ends a sentence
+    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.|#+)\s)", prose):
         block = " ".join(block.split())
         for sentence in re.split(r"(?<=[.!?])\s+(?=[\"'(*]?[A-Z0-9])", block):
             if sentence.strip():

@@ -13,12 +13,28 @@ what a committed notebook shows.
     python tools/build_notebooks.py --fast 01_explore_mnist   # a quick try (never commit its outputs)
 
 Committed outputs always come from a full run of the committed source.
+
+**Run times.** A full build measures each lesson's run and keeps it in ``notebooks/src/run_times.json``,
+one time per kind of CPU, then writes both at the top of the lesson (the ``**Full run:**`` line, in the
+source and the notebook). Most students' laptops have no AVX-512 or bfloat16; to measure that kind on a
+newer CPU, limit TensorFlow's oneDNN to AVX2 and use 32-bit numbers::
+
+    ONEDNN_MAX_CPU_ISA=AVX2 MNIST_COURSE_PRECISION=float32 python tools/build_notebooks.py
+
+**Lesson 08's ensemble** is trained beforehand by the command the lesson shows
+(``mnist-course train --model ensemble --seed 1 --out DIR/ensemble.keras``, about 25 minutes here) and
+copied in with ``--models DIR``. The SHA-256 of every file the lesson loads is recorded in
+``notebooks/src/08_toward_99_7.models.json`` beside the command; the build refuses other files, so the
+committed outputs come from the recorded ones. After training a new ensemble, record it with
+``--record-models``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -39,6 +55,21 @@ SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
 
 # The folder where lessons save models and drawings (mnist_course.config.HOME_VARIABLE).
 COURSE_HOME_VARIABLE = "MNIST_COURSE_HOME"
+
+# Each lesson's measured full-run seconds, by kind of CPU (see cpu_kind).
+RUN_TIMES = SOURCES / "run_times.json"
+
+# The line at the top of each lesson that the build fills with the measured times.
+FULL_RUN_LINE = "**Full run:**"
+
+# The two kinds of CPU a lesson's time is given for, in the words the lessons use.
+CPU_WORDS = {
+    "avx2_float32": "on a 2-core CPU with AVX2 only (float32, as on most laptops)",
+    "avx512_bfloat16": "with AVX-512 and bfloat16",
+}
+
+# Lessons that load models trained beforehand: the record of their files (see --models).
+MODEL_RECORDS = {"08_toward_99_7": SOURCES / "08_toward_99_7.models.json"}
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -104,6 +135,93 @@ def fresh_course_home():
                 os.environ[COURSE_HOME_VARIABLE] = previous
 
 
+def cpu_kind() -> str | None:
+    """The kind of CPU this build's times belong to: ``avx2_float32`` (oneDNN held to AVX2, 32-bit numbers:
+    a common laptop), ``avx512_bfloat16`` (the course CNN in bfloat16), or None for any other setting."""
+    sys.path.insert(0, str(REPO))
+    from mnist_course import config
+
+    precision = config.precision_asked()
+    if precision != "float32" and config.cpu_has_bfloat16():
+        return "avx512_bfloat16"
+    if precision != "mixed_bfloat16" and config.isa_limited_below_bfloat16():
+        return "avx2_float32"
+    return None
+
+
+def load_run_times() -> dict:
+    return json.loads(RUN_TIMES.read_text(encoding="utf-8")) if RUN_TIMES.exists() else {}
+
+
+def record_run_time(name: str, kind: str, seconds: float) -> dict:
+    """Keep one lesson's measured full-run seconds for one kind of CPU; return all of that lesson's times."""
+    times = load_run_times()
+    times.setdefault(name, {})[kind] = round(seconds, 1)
+    RUN_TIMES.write_text(json.dumps(times, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return times[name]
+
+
+def minutes_words(seconds: float) -> str:
+    if seconds < 60:
+        return "under a minute"
+    minutes = round(seconds / 60)
+    return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
+
+
+def full_run_line(times: dict) -> str:
+    """The ``**Full run:**`` line from a lesson's measured times (both kinds of CPU where measured)."""
+    parts = [f"{minutes_words(times[kind])} {words}" for kind, words in CPU_WORDS.items() if kind in times]
+    if not parts:
+        return f"{FULL_RUN_LINE} not measured yet."
+    return f"{FULL_RUN_LINE} " + "; ".join(parts) + ". Measured by the build of this page."
+
+
+def with_full_run_line(markdown: str, line: str) -> str:
+    """``markdown`` with its ``**Full run:**`` line replaced by ``line`` (``markdown`` must have one)."""
+    lines = markdown.splitlines()
+    found = [number for number, text in enumerate(lines) if text.lstrip("# ").startswith(FULL_RUN_LINE)]
+    if not found:
+        raise SystemExit(f"the first cell has no line starting with {FULL_RUN_LINE}")
+    prefix = lines[found[0]][: len(lines[found[0]]) - len(lines[found[0]].lstrip("# "))]
+    lines[found[0]] = prefix + line
+    return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+
+
+def write_full_run_line(name: str, notebook: nbformat.NotebookNode, times: dict) -> None:
+    """Write the measured times into the lesson's source and into its (built) notebook's first cell."""
+    line = full_run_line(times)
+    source_path = SOURCES / f"{name}.py"
+    source_path.write_text(with_full_run_line(source_path.read_text(encoding="utf-8"), line), encoding="utf-8")
+    notebook.cells[0].source = with_full_run_line(notebook.cells[0].source, line)
+
+
+def model_files(folder: Path) -> dict[str, str]:
+    """SHA-256 of every model file and note in ``folder`` (``.keras`` and ``.json``), by relative path."""
+    files = sorted(path for path in folder.rglob("*") if path.is_file() and path.suffix in {".keras", ".json"})
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
+
+
+def check_models(name: str, folder: Path, record: bool) -> None:
+    """Refuse a folder of models whose files differ from the ones recorded for the lesson (or record them)."""
+    record_path = MODEL_RECORDS.get(name)
+    if record_path is None:
+        return
+    found = model_files(folder)
+    saved = json.loads(record_path.read_text(encoding="utf-8"))
+    if record:
+        saved["files"] = found
+        record_path.write_text(json.dumps(saved, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"{name}: recorded {len(found)} model files from {folder}")
+        return
+    if found != saved["files"]:
+        differ = sorted(set(found.items()) ^ set(saved["files"].items()))
+        raise SystemExit(
+            f"{name}: the models in {folder} are not the ones recorded in {record_path.name} "
+            f"(made by `{saved['command']}`); first difference: {differ[0][0]}. "
+            "Use the recorded files, or record new ones with --record-models after training them."
+        )
+
+
 def build(name: str, fast: bool, timeout: int, models_from: Path | None = None) -> float:
     """Run one lesson and write its .ipynb. Returns the run time in seconds."""
     notebook = source_notebook(name)
@@ -129,6 +247,10 @@ def build(name: str, fast: bool, timeout: int, models_from: Path | None = None) 
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 raise SystemExit(f"{name}: a cell raised {output.ename}: {output.evalue}")
+    if not fast:
+        kind = cpu_kind()
+        times = record_run_time(name, kind, seconds) if kind else load_run_times().get(name, {})
+        write_full_run_line(name, notebook, times)
     target = NOTEBOOKS / f"{name}.ipynb"
     target.write_text(dumps(normalise(notebook)), encoding="utf-8")
     return seconds
@@ -162,6 +284,8 @@ def main() -> int:
     parser.add_argument("--models", type=Path, default=None, metavar="DIR",
                         help="copy this folder of trained models into the lesson's course home first "
                              "(lesson 08: the folder where `mnist-course train --model ensemble` saved)")  # fmt: skip
+    parser.add_argument("--record-models", action="store_true",
+                        help="record the SHA-256 of the --models files as the lesson's (after training new ones)")
     args = parser.parse_args()
     names = [Path(name).stem for name in args.names] or sorted(path.stem for path in SOURCES.glob("[0-9A-Z][0-9]_*.py"))
     for name in names:
@@ -173,11 +297,14 @@ def main() -> int:
             update_text(name)
             print(f"{name}: text updated, outputs kept")
         return 0
+    if args.models is not None:
+        for name in names:
+            check_models(name, args.models, record=args.record_models)
     for name in names:
         seconds = build(name, fast=args.fast, timeout=args.timeout, models_from=args.models)
         size = (NOTEBOOKS / f"{name}.ipynb").stat().st_size / 1024
-        mode = "fast" if args.fast else "full"
-        print(f"{name}: {seconds:6.1f} s in {mode} mode, {size:.0f} KiB", flush=True)
+        mode = "fast" if args.fast else f"full mode ({cpu_kind()})"
+        print(f"{name}: {seconds:6.1f} s in {mode}, {size:.0f} KiB", flush=True)
     return 0
 
 

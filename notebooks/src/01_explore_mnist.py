@@ -3,8 +3,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/01_explore_mnist.ipynb)
 #
-# **What you will learn:** what is inside MNIST, how a computer stores a picture of a digit as numbers,
-# and three facts about the data that will matter when you test the model on your own handwriting.
+# **What you will learn:** what is inside MNIST, and how a computer stores a picture of a digit as numbers.
+# You will also learn three facts about the data that matter when you test a model on your own handwriting.
 #
 # **Builds on:** nothing. This is the first lesson. You only need to know a little Python and NumPy.
 #
@@ -13,31 +13,24 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson. `lesson.start()` hides TensorFlow's start-up messages, checks the
+# versions and sets the random seed. `FAST` is True only in the quick test runs.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
-from scipy import ndimage
 
-from mnist_course import config, data, plots
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+from mnist_course import data, plots
 
 # %% [markdown]
 # ## Load the data
@@ -49,14 +42,15 @@ print("Fast mode:", FAST)
 # The data comes in two parts. We **train** a model on the first part. We **test** it on the second part,
 # which the model never sees during training. That tells us how well it works on new handwriting.
 #
-# The cell also prints where the file was found. `config.display_path` writes it the way you would type it:
-# `~/.keras/datasets/mnist.npz` for the Keras download, or `$MNIST_COURSE_DATA` when that variable names
-# the file (the build of this page used that).
+# The cell also prints where MNIST came from. On your computer it says "downloaded by Keras" the first time.
+# After that it says "the Keras download folder". This page was made on a computer that had a copy of the
+# file already, so it says "a copy already on this computer". The words in brackets stand for the place of
+# that file.
 
 # %%
 (train_images, train_labels), (test_images, test_labels) = data.load_mnist()
-found = data.locate_mnist()
-print("Loaded from:", config.display_path(found) if found else "the Keras download")
+print("MNIST came from:", data.describe_source())
+print(f"pictures in all: {len(train_images) + len(test_images):,}")
 
 # %% [markdown]
 # ## Shapes and types
@@ -64,8 +58,7 @@ print("Loaded from:", config.display_path(found) if found else "the Keras downlo
 # Everything is a NumPy array. The *shape* tells us how many pictures there are and how big they are.
 # The *dtype* tells us what kind of numbers they hold.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("train_images:", train_images.shape, train_images.dtype)
 print("train_labels:", train_labels.shape, train_labels.dtype)
 print("test_images: ", test_images.shape, test_images.dtype)
@@ -86,7 +79,7 @@ print("pixel values go from", train_images.min(), "to", train_images.max())
 first_image = train_images[0]
 plt.figure(figsize=(3, 3))
 plt.imshow(first_image, cmap="gray")
-plt.title(f"label: {train_labels[0]}")
+plt.title(f"label: {train_labels[0]}", fontsize=14)
 plt.axis("off")
 plt.show()
 
@@ -96,8 +89,8 @@ plt.show()
 # A computer does not see a "5". It sees 784 numbers (28 × 28). Here they are, row by row.
 # Zero is background. Larger numbers are brighter ink. Can you see the 5 in the numbers?
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
+print(first_image.size, "numbers:", first_image.shape[0], "rows of", first_image.shape[1])
 for row in first_image:
     print(" ".join(f"{value:3d}" for value in row))
 
@@ -121,20 +114,21 @@ plt.show()
 #
 # If one digit were very rare, a model could learn to ignore it. We count the labels.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 train_counts = np.bincount(train_labels, minlength=10)
 test_counts = np.bincount(test_labels, minlength=10)
 print("train:", train_counts.tolist())
 print("test: ", test_counts.tolist())
 
 # %%
-figure, axis = plt.subplots(figsize=(8, 3))
+figure, axis = plt.subplots(figsize=(9, 3.5))
 axis.bar(np.arange(10), train_counts, color="tab:blue")
 axis.set_xticks(range(10))
-axis.set_xlabel("digit")
-axis.set_ylabel("training images")
-axis.set_title("Class balance in the training set")
+axis.tick_params(labelsize=12)
+axis.set_xlabel("digit", fontsize=13)
+axis.set_ylabel("training images", fontsize=13)
+axis.set_title("Class balance in the training set", fontsize=14)
+plt.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -170,6 +164,9 @@ plt.show()
 # Let us check facts 2 and 3 with numbers.
 
 # %%
+from scipy import ndimage  # scipy's tools for pictures: here, the centre of mass
+
+
 def ink_box_size(image):
     """Height and width of the smallest box that holds all the ink of one image."""
     rows = np.flatnonzero(image.max(axis=1) > 0)
@@ -182,25 +179,30 @@ box_sizes = np.array([ink_box_size(image) for image in sample])
 longer_side = box_sizes.max(axis=1)
 centres = np.array([ndimage.center_of_mass(image.astype(float)) for image in sample])
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("most common longer side of the ink box:", np.bincount(longer_side).argmax(), "pixels")
 print("share of digits with longer side 19-20: ", f"{np.mean((longer_side >= 19) & (longer_side <= 20)):.0%}")
 print("average centre of mass (row, column):   ", np.round(centres.mean(axis=0), 1))
+print("empty pixels on each side of a 20-pixel box:", (28 - 20) // 2)
 
 # %%
-figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3))
+figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
 left.hist(longer_side, bins=np.arange(9.5, 28.5, 1), color="tab:blue")
-left.set_xlabel("longer side of the ink box (pixels)")
-left.set_ylabel("images")
-left.set_title("The ink box: 20 pixels on its longer side")
+left.set_xticks(range(10, 29, 2))
+left.set_xlabel("longer side of the ink box (pixels)", fontsize=13)
+left.set_ylabel("images", fontsize=13)
+left.set_title("Ink box: 20 pixels on its longer side", fontsize=14)
 right.scatter(centres[:, 1], centres[:, 0], s=3, alpha=0.3)
 right.set_xlim(12, 16)  # a zoom: the whole picture goes from 0 to 27
 right.set_ylim(16, 12)
 right.set_aspect("equal")
-right.set_xlabel("column")
-right.set_ylabel("row")
-right.set_title("Centres of mass (zoomed in): all near (14, 14)")
+right.set_xticks(range(12, 17))
+right.set_yticks(range(12, 17))
+right.set_xlabel("column (zoomed in: 12 to 16)", fontsize=13)
+right.set_ylabel("row", fontsize=13)
+right.set_title("Centres of mass: all near (14, 14)", fontsize=14)
+for axis in (left, right):
+    axis.tick_params(labelsize=12)
 plt.tight_layout()
 plt.show()
 
@@ -216,8 +218,8 @@ plots.show_digits(np.stack([first_image, paper_style]), labels=["MNIST style", "
 plt.show()
 
 # %% [markdown]
-# In lesson 06 we will write code that turns any photo of a digit into MNIST style: invert the colours,
-# cut out the ink, fit it in 20 × 20 and centre it by its centre of mass.
+# In lesson 06 we will write code that turns any photo of a digit into MNIST style. It inverts the colours
+# and cuts out the ink. Then it fits the ink in 20 × 20 and centres it by its centre of mass.
 #
 # ## What we learned
 #

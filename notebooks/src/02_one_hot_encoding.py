@@ -3,8 +3,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/02_one_hot_encoding.ipynb)
 #
-# **What you will learn:** why we scale pixel values to 0-1, why a dense network needs each picture as one
-# long row of 784 numbers, and what one-hot labels are and when a classifier needs them.
+# **What you will learn:** why we scale pixel values to 0-1, and why a dense network needs each picture as
+# one long row of 784 numbers. You will also learn what one-hot labels are and when a classifier needs them.
 #
 # **Builds on:** lesson 01 (the MNIST arrays and their shapes).
 #
@@ -13,30 +13,23 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson, as in lesson 01. The third one loads MNIST.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mnist_course import config, data, plots
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+from mnist_course import data
 
 # %%
 (train_images, train_labels), (test_images, test_labels) = data.load_mnist()
@@ -49,8 +42,7 @@ print("Fast mode:", FAST)
 # learning rate works well. So we divide by 255. `data.scale` does this and also changes the type from
 # whole numbers (`uint8`) to decimal numbers (`float32`).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 scaled_train = data.scale(train_images)
 print("before:", train_images.dtype, train_images.min(), "to", train_images.max())
 print("after: ", scaled_train.dtype, scaled_train.min(), "to", scaled_train.max())
@@ -64,7 +56,7 @@ print("black, half-grey, white:", data.scale(np.array([0, 128, 255], dtype=np.ui
 # same, also the random start.
 
 # %%
-num_train = config.pick(full=60000, fast=5000)
+num_train = 5000 if FAST else 60000  # fewer images in the quick test runs
 
 
 def train_simple_classifier(divide_by):
@@ -103,8 +95,7 @@ print(f"scaled pixels 0-1: test accuracy {scaled_accuracy:.1%}")
 # A dense layer (lesson 03) takes a list of numbers, not a grid. So we put the 28 rows of each picture one
 # after another: 28 × 28 = 784 numbers. `data.flatten` does this for all pictures at once.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 flat_train = data.flatten(scaled_train)
 print("before:", scaled_train.shape)
 print("after: ", flat_train.shape)
@@ -116,21 +107,21 @@ print("row 5 of the first picture is now numbers", 5 * 28, "to", 5 * 28 + 27, "o
 # In lesson 04 a convolutional network keeps the grid instead.
 
 # %%
-figure, axes = plt.subplots(4, 1, figsize=(10, 2.5))
+figure, axes = plt.subplots(4, 1, figsize=(10, 3.5))
 for piece, axis in enumerate(axes):
     axis.imshow(flat_train[0, piece * 196:(piece + 1) * 196][np.newaxis, :], cmap="gray", aspect="auto")
     axis.set_yticks([])
     axis.set_xticks([])
-    axis.set_ylabel(f"{piece * 196}", rotation=0, ha="right", va="center", fontsize=8)
-figure.suptitle("The first training picture as 784 numbers in a row")
+    axis.set_ylabel(f"from {piece * 196}", rotation=0, ha="right", va="center", fontsize=13)
+figure.suptitle("The first training picture as 784 numbers in a row", fontsize=14)
 plt.show()
 
 # %% [markdown]
 # ## Step 3: one-hot labels
 #
 # The model will answer with **ten numbers**, one probability for each digit. To compare the answer with
-# the truth, the truth should also be ten numbers. **One-hot encoding** writes label 3 as ten numbers that are
-# all 0, except a 1 in place 3:
+# the truth, the truth should also be ten numbers. We use **one-hot encoding**. It writes label 3 as ten
+# numbers that are all 0, except a 1 in place 3:
 #
 # `3  ->  [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]`
 #
@@ -140,8 +131,7 @@ plt.show()
 #
 # Keras has a function for this: `keras.utils.to_categorical`. Here it is on a short list of labels.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 example_labels = [2, 1, 3, 4, 5, 6, 1, 7, 8, 9, 0]
 one_hot_labels = keras.utils.to_categorical(example_labels, num_classes=10)
 print(one_hot_labels.astype(int))
@@ -150,27 +140,27 @@ print(one_hot_labels.astype(int))
 # Each row is one label. The 1 sits in the column of the digit. As a picture, each row has one bright square:
 
 # %%
-figure, axis = plt.subplots(figsize=(5, 4))
+figure, axis = plt.subplots(figsize=(6, 5.5))
 axis.imshow(one_hot_labels, cmap="Blues")
 axis.set_xticks(range(10))
 axis.set_yticks(range(len(example_labels)), labels=[f"label {label}" for label in example_labels])
-axis.set_xlabel("place in the one-hot vector")
-axis.set_title("One-hot labels")
+axis.tick_params(labelsize=12)
+axis.set_xlabel("place in the one-hot vector", fontsize=13)
+axis.set_title("One-hot labels", fontsize=14)
+plt.tight_layout()
 plt.show()
 
 # %% [markdown]
 # To get the digit back from ten numbers, we ask: where is the largest one? That is `np.argmax`. We use the
 # same trick later to read the model's answer from its ten probabilities.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(np.argmax(one_hot_labels, axis=1))
 
 # %% [markdown]
 # The course library wraps `to_categorical` as `data.one_hot`, so later lessons can write one short line:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 train_one_hot = data.one_hot(train_labels)
 print("labels:", train_labels.shape, "->", train_one_hot.shape)
 print("first label", train_labels[0], "->", train_one_hot[0].astype(int))
@@ -188,8 +178,7 @@ print("first label", train_labels[0], "->", train_one_hot[0].astype(int))
 # Both compute the same number: minus the log of the probability that the model gives to the true digit.
 # Let us check with three made-up model answers.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 model_answers = np.array([
     [0.05, 0.05, 0.70, 0.02, 0.02, 0.02, 0.04, 0.04, 0.03, 0.03],  # fairly sure it is a 2
     [0.10, 0.40, 0.10, 0.05, 0.05, 0.05, 0.05, 0.10, 0.05, 0.05],  # unsure, leans to 1
@@ -209,13 +198,11 @@ print("sparse (plain digits):  ", np.round(np.asarray(sparse_loss), 4))
 # Training makes this number small.
 #
 # Which one should you use? They train the same model. Sparse labels save memory (one number instead of ten).
-# One-hot labels are what you need when a label is not one single class, for example when you **smooth**
-# labels: the course CNN of lesson 05 gives a tenth of the target to all ten digits equally, so the right
-# digit gets a little less than 1 and every other digit a little more than 0. This is what the target of a
-# 3 looks like then:
+# You need one-hot labels when a label is not one single class. An example is **label smoothing**, which the
+# course CNN of lesson 05 uses. It gives a tenth of the target to all ten digits equally. So the right digit
+# gets a little less than 1, and every other digit gets a little more than 0. This is the target of a 3 then:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 label_smoothing = 0.1  # the course CNN's setting (lesson 05)
 smoothed_three = data.one_hot([3])[0] * (1 - label_smoothing) + label_smoothing / 10
 print("one-hot 3: ", data.one_hot([3])[0].round(2))

@@ -3,9 +3,9 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/03_mlp.ipynb)
 #
-# **What you will learn:** how to build and train a dense neural network (an MLP) with Keras, how to
-# compare optimizers, how to keep the best model with a checkpoint and stop early, and how to find
-# the model's mistakes.
+# **What you will learn:** how to build and train a dense neural network (an MLP) with Keras, and how to
+# compare optimizers. You will also keep the best model with a checkpoint, stop early and find the model's
+# mistakes.
 #
 # **Builds on:** lesson 02 (scaled pixels, flattened images, one-hot labels).
 #
@@ -14,34 +14,23 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson, as in lesson 01.
 
 # %%
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mnist_course import config, data, plots
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-from mnist_course import models, training  # these import Keras, so they come after the quiet import
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+from mnist_course import config, data, models, plots, training
 
 # %% [markdown]
 # ## The data
@@ -83,8 +72,7 @@ first_model.summary()
 # Where do the **parameters** (the numbers the network learns) come from? Each of the 128 units has one
 # weight per pixel and one bias. Each of the 10 outputs has one weight per unit and one bias.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("hidden layer:", 784 * 128 + 128)
 print("output layer:", 128 * 10 + 10)
 print("total:       ", first_model.count_params())
@@ -117,6 +105,12 @@ plots.plot_history(history, title="Dense(128)")
 plt.show()
 
 # %% [markdown]
+# Look at the first epoch: the validation accuracy (`val_acc`) is higher than the training accuracy (`acc`).
+# How can the network do better on images it does not learn from? The two numbers are measured at different
+# times. The training accuracy is an average over the whole epoch, while the network was still learning.
+# The validation accuracy is measured once, at the end of the epoch, with the better weights.
+
+# %% [markdown]
 # Now the real test: the 10,000 test images that the network has never seen.
 
 # %%
@@ -130,8 +124,8 @@ print(f"test accuracy: {first_result['accuracy']:.2%}")
 # ## Checkpoint and early stopping
 #
 # How many epochs are enough? Too few, and the network has not learned all it can. Too many, and it starts
-# to learn the training images by heart (**over-fitting**): the training loss still goes down, but the
-# validation loss goes up again. Two Keras **callbacks** (functions that Keras calls after each epoch)
+# to memorise the training images instead of learning the digits (**over-fitting**). Then the training loss
+# still goes down, but the validation loss goes up again. Two Keras **callbacks** (functions that Keras calls after each epoch)
 # handle this for us:
 #
 # - `ModelCheckpoint(monitor="val_loss", save_best_only=True)`: save the weights to a file each time the
@@ -145,6 +139,9 @@ print(f"test accuracy: {first_result['accuracy']:.2%}")
 # unit. We give it many epochs and let early stopping decide when to stop.
 
 # %%
+import tempfile
+from pathlib import Path
+
 keras.utils.set_random_seed(1)  # the same random start in every run
 wide_model = models.mlp_512()
 best_weights_file = Path(tempfile.mkdtemp()) / "best.weights.h5"  # only needed while this lesson runs
@@ -176,14 +173,22 @@ plt.show()
 # Look at the loss curves: the training loss keeps going down, but the validation loss stops improving.
 # That is the moment to stop. The line above says when early stopping ended the run, and which epoch's
 # weights we kept.
+#
+# In the first epochs the validation accuracy is again higher than the training accuracy. Dropout is a second
+# reason for this. Dropout is on during training, so the training answers come from a network with a fifth of
+# its units off. For validation Keras turns dropout off, and all the units work together.
 
 # %% [markdown]
 # ## A training helper
 #
 # From now on we train with `training.train`. It runs the same `fit` with the same two callbacks and the
-# same one line per epoch, loads the best weights at the end, and does three small jobs more: it one-hot
-# encodes the digit labels itself, it takes a `seed` so that a run can be repeated, and it can follow a
-# learning-rate schedule (see the last network below). It returns the same history.
+# same one line per epoch. At the end it loads the best weights. It also does three small jobs more:
+#
+# - it one-hot encodes the digit labels itself;
+# - it takes a `seed`, so that a run can be repeated;
+# - it can follow a learning-rate schedule (see the last network below).
+#
+# It returns the same history as `fit`.
 #
 # ## A deeper network: RMSprop or Adam?
 #
@@ -242,8 +247,9 @@ for name, (model, result) in results.items():
     print(f"{name:26} {model.count_params():>11,} {result['accuracy']:>14.2%}")
 
 # %% [markdown]
-# In the full run the 800-800 network reaches about 98.7%, the best of the dense networks.
-# More units alone do not help much; dropout and a good learning-rate schedule do.
+# In the full run the 800-800 network reaches about 98.7%, the best of the dense networks. It differs from
+# the others in three ways at once: more units, more dropout and the one-cycle learning rate. So this table
+# cannot tell which of the three helped most.
 
 # %% [markdown]
 # ## Where does it go wrong?
@@ -294,6 +300,23 @@ plt.show()
 # Many of these are hard for people too. Others are easy for us: a dense network sees 784 separate
 # numbers and does not know that neighbouring pixels belong together. A shifted stroke is a new pattern
 # for it. Convolutions (lesson 04) fix exactly this.
+#
+# Why do so many titles say 100%? The title rounds the confidence to a whole percent, so 99.5% or more
+# shows as 100%. The cell below prints the confidences with more digits.
+
+# %%
+probabilities = best_result["probabilities"]
+wrong = np.flatnonzero(predicted_digits != test_labels)
+confidence = probabilities[wrong, predicted_digits[wrong]]  # how sure the network was of its wrong answer
+most_sure = np.sort(confidence)[::-1][:20]  # the 20 mistakes in the gallery
+print(f"mistakes: {len(wrong)}")
+print(f"confidence of the 20 shown: from {most_sure.min():.4%} to {most_sure.max():.4%}")
+print(f"mistakes with a confidence of 99.5% or more (shown as 100%): {np.sum(confidence >= 0.995)}")
+
+# %% [markdown]
+# So the network is almost fully sure of many wrong answers. Its training loss went almost to 0. A network
+# trained like this learns to give very high probabilities, also when it is wrong. Its confidence is not the
+# chance of being right. Lesson 06 measures this and makes the confidence more honest (**calibration**).
 
 # %% [markdown]
 # ## What we learned
@@ -304,8 +327,10 @@ plt.show()
 # - A checkpoint (`ModelCheckpoint`) keeps the best weights and `EarlyStopping` ends training in time;
 #   `training.train` does both for us from now on.
 # - The confusion matrix counts each (true digit, predicted digit) pair; its diagonal holds the right answers.
-# - Adam and RMSprop give similar results; dropout and a one-cycle learning rate help more.
-# - The best dense network reaches about 98.7%; the confusion matrix and the gallery show its mistakes.
+# - Adam and RMSprop give similar results.
+# - The best dense network (800-800 units, dropout, a one-cycle learning rate) reaches about 98.7%. The
+#   confusion matrix and the gallery show its mistakes.
+# - A wrong answer can come with a confidence near 100%: the confidence is not the chance of being right.
 #
 # ## Next
 #

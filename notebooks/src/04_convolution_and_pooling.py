@@ -3,9 +3,9 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/04_convolution_and_pooling.ipynb)
 #
-# **What you will learn:** what a convolution and a max pooling compute, first with a pencil-size example
-# in NumPy and then with Keras; what filters find in a real digit; padding and stride; and why a CNN needs
-# far fewer parameters than a dense layer.
+# **What you will learn:** what a convolution and a max pooling compute. We work it out first with a
+# pencil-size example in NumPy, then with Keras. You will also see what filters find in a real digit, and
+# what padding and stride do. Last, you will see why a CNN needs far fewer parameters than a dense layer.
 #
 # **Builds on:** lesson 03 (dense networks, parameters, training).
 #
@@ -14,30 +14,23 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson, as in lesson 01.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mnist_course import config, data, plots
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+from mnist_course import data, plots
 
 # %% [markdown]
 # ## A convolution with a pencil
@@ -79,14 +72,13 @@ def convolve(image, mask):
             result[row, column] = np.sum(window * mask)
     return result
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(convolve(image, mask))
 
 # %% [markdown]
 # A 4 × 4 image and a 2 × 2 mask give a 3 × 3 result: the mask fits in 3 places across and 3 places down.
-# This mask adds a pixel and its neighbour down and to the right, so it answers a question:
-# "is there a line going down to the right here?" The result is 2 where the answer is yes.
+# This mask adds a pixel and its neighbour down and to the right. So it asks a question: is there a line
+# going down to the right here? The result is 2 where the answer is yes.
 
 # %% [markdown]
 # ## Max pooling with a pencil
@@ -113,8 +105,7 @@ def max_pool(image, size=2):
             result[row, column] = block.max()
     return result
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print(max_pool(feature_map))
 
 # %% [markdown]
@@ -130,8 +121,7 @@ print(max_pool(feature_map))
 # Keras works on batches of images with colour channels, so our 4 × 4 image becomes shape `(1, 4, 4, 1)`:
 # one image, 4 × 4 pixels, one channel (grey).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 conv_layer = keras.layers.Conv2D(filters=1, kernel_size=2, use_bias=False)
 batch = image.reshape(1, 4, 4, 1).astype("float32")
 conv_layer.build(batch.shape)
@@ -141,8 +131,7 @@ print("output shape:", keras_result.shape)
 print(keras_result[0, :, :, 0].astype(int))
 print("same as our NumPy result:", np.array_equal(keras_result[0, :, :, 0], convolve(image, mask)))
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 pool_layer = keras.layers.MaxPooling2D(pool_size=2)
 pooled = keras.ops.convert_to_numpy(pool_layer(feature_map.reshape(1, 4, 4, 1).astype("float32")))
 print("output shape:", pooled.shape)
@@ -170,19 +159,26 @@ print("vertical edge mask:")
 print(vertical_edges)
 
 # %% [markdown]
-# We use our own `convolve` function. Red is a large positive result, blue a large negative one.
+# We use our own `convolve` function. Red is a large positive result, blue a large negative one. White is
+# 0: no edge. The colour bar gives the values.
 
 # %%
-figure, axes = plt.subplots(1, 3, figsize=(8, 3))
-plots.show_digit(digit, title=f"digit {train_labels[0]}", ax=axes[0])
-for ax, name, edge_mask in [(axes[1], "vertical edges", vertical_edges),
-                            (axes[2], "horizontal edges", horizontal_edges)]:
-    output = convolve(digit, edge_mask)
-    limit = np.abs(output).max()
-    ax.imshow(output, cmap="bwr", vmin=-limit, vmax=limit)
-    ax.set_title(f"{name} {output.shape}")
-    ax.axis("off")
-plt.tight_layout()
+edge_maps = {"vertical edges": convolve(digit, vertical_edges),
+             "horizontal edges": convolve(digit, horizontal_edges)}
+limit = max(np.abs(output).max() for output in edge_maps.values())  # one colour scale for both maps
+
+figure, axes = plt.subplots(1, 3, figsize=(10, 3.8), layout="constrained")
+axes[0].imshow(digit, cmap="gray", vmin=0, vmax=1)
+axes[0].set_title(f"digit {train_labels[0]}", fontsize=14)
+for ax, (name, output) in zip(axes[1:], edge_maps.items()):
+    picture = ax.imshow(output, cmap="bwr", vmin=-limit, vmax=limit)
+    ax.set_title(f"{name} {output.shape}", fontsize=14)
+for ax in axes:
+    ax.set_xticks([])
+    ax.set_yticks([])
+colour_bar = figure.colorbar(picture, ax=axes[1:], shrink=0.9)
+colour_bar.set_label("result of the mask", fontsize=13)
+colour_bar.ax.tick_params(labelsize=12)
 plt.show()
 
 # %% [markdown]
@@ -214,8 +210,7 @@ plt.show()
 #
 # The rule for "valid": output size = (input size − mask size) // stride + 1.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 one_digit = data.add_channel(digit[np.newaxis])  # (1, 28, 28, 1)
 print("input:                 ", one_digit.shape)
 for padding, strides in [("valid", 1), ("same", 1), ("valid", 2), ("same", 2)]:
@@ -225,11 +220,11 @@ print("MaxPooling2D(2) after 'same':", tuple(keras.layers.MaxPooling2D(2)(
     keras.layers.Conv2D(8, 3, padding="same")(one_digit)).shape))
 
 # %% [markdown]
-# With "same" padding, a zero frame is added first. Here is our 4 × 4 image with its frame, and the
-# 3 × 3 result of the 2 × 2 mask becomes 4 × 4 (Keras puts the extra zero on the bottom and right side):
+# With "same" padding, a zero frame is added first. Here is our 4 × 4 image with its frame. For a 2 × 2
+# mask, Keras adds the zeros on the bottom and right side only. With the frame, the result is 4 × 4 instead
+# of 3 × 3:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 padded = np.pad(image, ((0, 1), (0, 1)))
 print(padded)
 print(convolve(padded, mask))
@@ -241,8 +236,7 @@ print(convolve(padded, mask))
 # at every position of the image, so its number of weights does not depend on the image size.
 # Let us count, for layers that look at a 28 × 28 digit.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 def count(layer, input_shape):
     model = keras.Sequential([keras.Input(shape=input_shape), layer])
     return model.count_params()

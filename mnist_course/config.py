@@ -1,6 +1,6 @@
 """Course-wide settings: fast mode, random seeds, quiet logs and where files are kept.
 
-Introduced in notebooks/01_explore_mnist.ipynb.
+Introduced in notebooks/03_mlp.ipynb (lessons start with ``lesson.start()``, which uses it).
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def display_path(path) -> str:
     Returns:
         the path as text with forward slashes.
 
-    Introduced in notebooks/01_explore_mnist.ipynb.
+    Introduced in notebooks/05_cnn.ipynb.
     """
     path = Path(path).expanduser().resolve()
     for variable, words in PATH_WORDS.items():

@@ -102,6 +102,33 @@ def temperature_of(model) -> float | None:
     return last.temperature if isinstance(last, Temperature) else None
 
 
+def uncalibrated(model) -> keras.Model:
+    """The network inside a calibrated model, without its temperature; any other model as it is.
+
+    ``calibrate`` wraps the trained network: the wrapper's layers are its input, the network and a
+    :class:`Temperature`. The network's own layers (its convolutions, for ``plots.plot_filters``) and its
+    own probabilities (before calibration) are found here.
+
+    Introduced in notebooks/05_cnn.ipynb; notebooks/06_your_own_handwriting.ipynb compares both models.
+    """
+    return model.layers[-2] if temperature_of(model) is not None else model
+
+
+def describe(model) -> str:
+    """Whether a model is calibrated, in a few words.
+
+    Returns:
+        ``"calibrated: temperature 0.47"``, or ``"not calibrated: it has no temperature"``.
+
+    Used by ``training.load_or_train_cnn`` (the line it prints when it loads or saves the course CNN) and
+    notebooks/05_cnn.ipynb.
+    """
+    temperature = temperature_of(model)
+    if temperature is None:
+        return "not calibrated: it has no temperature"
+    return f"calibrated: temperature {temperature:.2f}"
+
+
 def expected_calibration_error(probabilities, labels, bins: int = 15) -> float:
     """How far confidence is from accuracy, on average (0 = a perfectly honest model).
 

@@ -18,6 +18,7 @@ import keras
 
 from mnist_course import calibration, config, data, models  # calibration: loads calibrated models
 from mnist_course.augment import Augmentation, add_letter_forms, augmenter
+from mnist_course.history import save_history  # the learning curves beside a saved model
 
 
 class EpochLine(keras.callbacks.Callback):
@@ -397,7 +398,18 @@ def load_model(path, safe_mode: bool = True):
 def load_or_train_cnn(path=None, verbose: bool = True):
     """Load the course CNN from ``path`` (default ``config.default_model_path()``), or train and save it.
 
-    Training uses all of MNIST (a small balanced part in fast mode) and takes well under a minute.
+    A saved model is loaded as it is, never trained again. Without one, the calibrated course CNN is
+    trained as lesson 05 and ``mnist-course train`` train it (``train_calibrated("cnn", ...)``: the last
+    tenth of the training images kept aside for the best checkpoint and the temperature) on all of MNIST
+    (a small balanced part in fast mode), then saved with its training history beside it
+    (``history.save_history``: ``cnn.keras`` -> ``cnn.history.json``, the curves of lesson 09's report).
+
+    The lines it prints say which happened, and whether the model is calibrated
+    (``calibration.describe``)::
+
+        Loaded the course CNN from [course folder]/models/cnn.keras (calibrated: temperature 0.47)
+        No saved model at [course folder]/models/cnn.keras: training the course CNN now.
+        Saved it to [course folder]/models/cnn.keras (calibrated: temperature 0.47), with its training history.
 
     Returns:
         The model, ready to predict.
@@ -406,14 +418,15 @@ def load_or_train_cnn(path=None, verbose: bool = True):
     """
     path = Path(path).expanduser() if path else config.default_model_path()
     if path.exists():
+        model = load_model(path)
         if verbose:
-            print(f"Loaded the course CNN from {config.display_path(path)}")
-        return load_model(path)
+            print(f"Loaded the course CNN from {config.display_path(path)} ({calibration.describe(model)})")
+        return model
     if verbose:
-        print(f"No saved model at {config.display_path(path)}: training the course CNN (it takes well under a minute).")
+        print(f"No saved model at {config.display_path(path)}: training the course CNN now.")
     (train_images, train_labels), _ = data.load_course_data(train_per_class=config.pick(full=None, fast=300))
     config.set_seed(42)
-    model, _ = train_calibrated(
+    model, history = train_calibrated(
         "cnn",
         data.scale(train_images),
         train_labels,
@@ -423,6 +436,7 @@ def load_or_train_cnn(path=None, verbose: bool = True):
         verbose=verbose,
     )
     save_model(model, path)
+    save_history(history, path)
     if verbose:
-        print(f"Saved it to {config.display_path(path)}")
+        print(f"Saved it to {config.display_path(path)} ({calibration.describe(model)}), with its training history.")
     return model

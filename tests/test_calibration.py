@@ -56,6 +56,24 @@ def test_a_calibrated_model_keeps_its_answers_saves_and_loads(trained_model_path
     assert calibration.temperature_of(model) is None
 
 
+def test_uncalibrated_finds_the_network_inside_and_describe_says_which(trained_model_path, mnist, tmp_path):
+    model = training.load_model(trained_model_path)
+    (_, _), (test_images, test_labels) = mnist
+    images, labels = data.balanced_subset(test_images, test_labels, per_class=20, seed=6)
+    images = data.scale(images)
+    calibrated = calibration.calibrate(model, images, labels)
+    assert calibration.uncalibrated(calibrated) is model
+    assert calibration.uncalibrated(model) is model  # not calibrated: the model itself
+    again = training.load_model(training.save_model(calibrated, tmp_path / "calibrated.keras"))
+    inside = calibration.uncalibrated(again)
+    assert calibration.temperature_of(inside) is None
+    assert [layer.name for layer in inside.layers] == [layer.name for layer in model.layers]  # its convolutions
+    np.testing.assert_allclose(models.predict_proba(inside, images), models.predict_proba(model, images), atol=1e-5)
+    temperature = calibration.temperature_of(calibrated)
+    assert calibration.describe(calibrated) == f"calibrated: temperature {temperature:.2f}"
+    assert calibration.describe(model) == "not calibrated: it has no temperature"
+
+
 def test_temperature_lowers_the_log_loss_on_the_images_it_was_fitted_on(trained_model_path, mnist):
     model = training.load_model(trained_model_path)
     (_, _), (test_images, test_labels) = mnist

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from mnist_course import config, data, models, training
+from mnist_course import calibration, config, data, history, models, training
 
 
 @pytest.fixture(scope="module")
@@ -151,22 +151,49 @@ def test_load_model_errors_are_clear(tmp_path):
         training.save_model(models.build("mlp_128"), tmp_path / "model.h5")
 
 
-def test_load_or_train_cnn_loads_a_saved_model(course_home, trained_model_path, capsys):
+def test_load_or_train_cnn_loads_a_saved_model_and_says_whether_it_is_calibrated(
+    course_home, trained_model_path, mnist, capsys
+):
     target = config.default_model_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(trained_model_path, target)
+    shutil.copy(trained_model_path, target)  # a plain course CNN, as the old lesson 05 saved it
     model = training.load_or_train_cnn()
-    assert "Loaded" in capsys.readouterr().out
-    assert model.name == "cnn"
+    out = capsys.readouterr().out
+    assert out == "Loaded the course CNN from [course folder]/models/cnn.keras (not calibrated: it has no temperature)\n"
+    assert model.name == "cnn" and calibration.temperature_of(model) is None
+    assert not history.history_path(target).exists()  # loaded as it is: nothing trained, nothing written
+
+    _, (x_test, y_test) = mnist
+    images, labels = data.balanced_subset(x_test, y_test, per_class=20, seed=5)
+    calibrated = calibration.calibrate(model, data.scale(images), labels)
+    training.save_model(calibrated, target)  # what lesson 05 and `mnist-course train` save
+    loaded = training.load_or_train_cnn()
+    out = capsys.readouterr().out
+    temperature = calibration.temperature_of(loaded)
+    assert temperature == pytest.approx(calibration.temperature_of(calibrated))
+    assert out == (f"Loaded the course CNN from [course folder]/models/cnn.keras "
+                   f"(calibrated: temperature {temperature:.2f})\n")
+    assert loaded.name == "cnn"
 
 
-def test_load_or_train_cnn_trains_and_saves_when_missing(course_home, mnist):
+def test_load_or_train_cnn_trains_a_calibrated_model_and_keeps_its_history(course_home, mnist, capsys):
     assert config.is_fast_mode()  # tests run in fast mode: a small subset, a few seconds
-    model = training.load_or_train_cnn(verbose=False)
-    assert config.default_model_path().exists()
+    model = training.load_or_train_cnn()
+    out = capsys.readouterr().out.splitlines()
+    path = config.default_model_path()
+    assert path.exists()
+    temperature = calibration.temperature_of(model)
+    assert temperature is not None  # the course CNN that lessons 06, 07 and 09 expect
+    assert out[0] == "No saved model at [course folder]/models/cnn.keras: training the course CNN now."
+    assert out[-1] == (f"Saved it to [course folder]/models/cnn.keras (calibrated: temperature {temperature:.2f}), "
+                       "with its training history.")
+    logs = history.load_history(path)  # beside the model: cnn.history.json, for lesson 09's curves
+    assert logs is not None and len(logs["loss"]) == len(out) - 2 == 3  # one line per epoch (fast mode: 3)
     _, (x_test, y_test) = mnist
     images, labels = data.balanced_subset(x_test, y_test, per_class=30, seed=2)
     assert training.evaluate(model, data.scale(images), labels)["accuracy"] > 0.8
+    again = training.load_or_train_cnn(verbose=False)  # the second time it loads what the first one saved
+    assert calibration.temperature_of(again) == pytest.approx(temperature)
 
 
 def test_random_affine_moves_digits_but_keeps_them_whole(mnist):

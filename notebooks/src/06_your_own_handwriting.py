@@ -3,10 +3,10 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/06_your_own_handwriting.ipynb)
 #
-# **What you will learn:** why a model that reads 99% of MNIST fails on a photo of your own digit; MNIST's
-# own recipe (crop, fit into 20x20, centre of mass) in 15 lines of NumPy; what more a phone photo needs
-# (light, lines, pen width); and a confidence that means what it says. Then you test the model on your own
-# pictures.
+# **What you will learn:** why a model that reads 99% of MNIST fails on a photo of your own digit.
+# MNIST's own recipe (crop, fit into 20x20, centre of mass) in 15 lines of NumPy. What more a phone photo
+# needs: even light, no ruled lines, the right pen width. And a confidence that means what it says. Then
+# you test the model on your own pictures.
 #
 # **Builds on:** lesson 05 (the course CNN).
 #
@@ -15,44 +15,35 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson. `lesson.start()` hides TensorFlow's start-up messages, checks the
+# versions and sets the random seed. `FAST` is True only in the quick test runs.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
-import io
-import json
-from pathlib import Path
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
-from scipy import ndimage
 
-from mnist_course import config
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-from mnist_course import augment, calibration, data, handwriting, images, models, plots, samples, training, upload
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+from mnist_course import (augment, calibration, config, data, handwriting, images, models, plots, samples,
+                          training, upload)
 
 # %% [markdown]
-# We need the course CNN from lesson 05. This loads it, or trains it (well under a minute) if it is not saved yet.
-# It trained on MNIST digits that were tilted, slanted, resized, moved, redrawn with a thinner or thicker
-# pen and made soft, a new change in every epoch (`mnist_course.augment`), because that is how people's own
-# digits differ from MNIST's. Some of its 1s and 7s also got a flag or a bar (more on this below).
+# We need the course CNN from lesson 05. This cell loads the one that lesson 05 saved in your course folder.
+# If there is none, it trains one now and saves it for the next lessons. The line it prints says which
+# happened, and the model's *temperature* (more on this below). (This page was built in an empty course
+# folder, so the output below shows the training.)
+#
+# The course CNN trained on changed MNIST digits: tilted, slanted, resized, moved, redrawn with a thinner or
+# thicker pen, and made soft (`mnist_course.augment`). Each epoch brought new changes, because that is how
+# people's own digits differ from MNIST's. Some of its 1s and 7s also got a flag or a bar (more on this below).
 
 # %%
 model = training.load_or_train_cnn()
@@ -63,6 +54,9 @@ model = training.load_or_train_cnn()
 # lighting gradient, a shadow, blur and noise. On Colab they are downloaded from the course repository.
 
 # %%
+import subprocess
+from pathlib import Path
+
 ASSETS = Path("../assets") if Path("../assets").is_dir() else Path("assets")
 if not ASSETS.is_dir():  # Colab: fetch the sample pictures of the course
     subprocess.run(["git", "clone", "-q", "--depth", "1", "https://github.com/mnist-course/mnist-course",
@@ -76,6 +70,8 @@ print(sorted(path.name for path in ASSETS.glob("*.*") if path.suffix != ".py" an
 # Here is a phone photo of a handwritten 7.
 
 # %%
+from PIL import Image, ImageFilter, ImageOps
+
 photo = ImageOps.exif_transpose(Image.open(ASSETS / "photo_7.jpg"))
 plt.figure(figsize=(3.2, 2.4))
 plt.imshow(photo.resize((400, 300)))
@@ -106,8 +102,9 @@ plt.show()
 #
 # We can check this on the first training digit.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
+from scipy import ndimage
+
 (train_images, train_labels), _ = data.load_mnist()
 first = data.scale(train_images[0])
 rows, cols = np.nonzero(first)
@@ -128,7 +125,7 @@ def plain_to_mnist(path):
     """MNIST's recipe: ink light on black, cropped, fitted into 20x20, centred by its centre of mass."""
     grey = np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("L"), np.float32) / 255
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    ink = 1 - grey if np.median(border) > 0.5 else grey  # light paper: the ink is dark, turn it round
+    ink = 1 - grey if np.median(border) > 0.5 else grey  # light paper: the ink is dark, so make it light
     paper = np.median(np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]]))
     ink = np.clip((ink - paper) / max(ink.max() - paper, 1e-3), 0, 1)  # paper 0, the strongest ink 1
     if ink.max() < 0.5:
@@ -171,9 +168,9 @@ for axis, name in zip(axes, ["photo_7.jpg", "ballpoint_0.webp"]):
 plt.show()
 
 # %% [markdown]
-# A photo is harder than a drawing: the light is uneven, so "the strongest ink" is somewhere in a shadow; the
-# paper may have ruled lines; the pen may be much thinner than MNIST's. `mnist_course.handwriting` adds a few
-# steps for these problems. We go through them one by one. Each step can be switched off
+# A photo is harder than a drawing. The light is uneven, so "the strongest ink" is somewhere in a shadow.
+# The paper may have ruled lines, and the pen may be much thinner than MNIST's. `mnist_course.handwriting`
+# adds a few steps for these problems. We go through them one by one. Each step can be switched off
 # (`handwriting.Cleanup`), and the course's benchmark measures what each one is worth.
 
 # %% [markdown]
@@ -181,9 +178,9 @@ plt.show()
 #
 # A phone photo has 12 million pixels or more; a digit needs a few hundred. `images.read_grey` reads any
 # picture: JPEG, PNG, WebP, an iPhone's HEIC photo, or the first page of a PDF scan. It asks the
-# JPEG decoder for a smaller picture (it can decode at 1/2, 1/4 or 1/8 size, which is also much faster), turns
-# it the right way up (phones store their rotation in the EXIF data), and makes it greyscale: one brightness
-# number per pixel, 0 = black and 1 = white.
+# JPEG decoder for a smaller picture: it can decode at 1/2, 1/4 or 1/8 size, which is also much faster. It
+# turns the picture the right way up (phones store their rotation in the EXIF data). And it makes it
+# greyscale: one brightness number per pixel, 0 = black and 1 = white.
 
 # %%
 original, grey = images.read_grey(ASSETS / "photo_7.jpg")
@@ -220,8 +217,8 @@ plt.show()
 #
 # `noise_floor` measures how much the bare paper varies (texture, camera noise). `ink_mask` keeps pixels that
 # stand out clearly above it. `remove_lines` finds long, thin, straight runs that cross the picture (ruled or
-# squared paper; it looks for them among all marks above the noise floor, because printed lines are often
-# fainter than a pen) and removes them. Specks are small pieces far from the digit; they are dropped when the
+# squared paper) and removes them. It looks for them among all marks above the noise floor, because printed
+# lines are often fainter than a pen. Specks are small pieces far from the digit; they are dropped when the
 # digit is chosen.
 
 # %%
@@ -239,14 +236,14 @@ plt.show()
 # ## Step 4: pen width, the 20x20 box and the centre of mass
 #
 # The rest happens on the digit alone. It is cut out and drawn 80 pixels tall (4 times the 20x20 box). There
-# the pen width is measured (twice the ink area divided by the length of its outline) and brought near MNIST's,
-# which is about 15% of the digit's height: a thin pen is thickened, a marker thinned. Averaging 4x4 blocks
-# gives the 20x20 box with soft edges, and the box is placed in 28x28 by its centre of mass.
+# the pen width is measured: twice the ink area divided by the length of its outline. It is brought near
+# MNIST's, which is about 15% of the digit's height: a thin pen is thickened, a marker thinned. Averaging
+# 4x4 blocks gives the 20x20 box with soft edges, and the box is placed in 28x28 by its centre of mass.
 #
 # A scan, a drawing or a tight crop (a digit cut from a form, which fills the picture and may touch its edges)
 # has even light. There the paper is one flat level: a filter that looks for the paper between the strokes
 # would take a thick stroke for paper. A tight crop needs two more checks. Its ink crosses the frame in many
-# places, so the ink side is decided by the paper that is left: most of the frame is even and brighter than
+# places, so the paper that is left decides which side is ink. Most of the frame is even and brighter than
 # the picture as a whole. And a digit that runs off the edge is still the digit, not the edge of a table,
 # because it fills the middle of the picture.
 #
@@ -277,25 +274,26 @@ print("top 3:", ", ".join(f"{digit} ({confidence:.1%})" for digit, confidence in
 #
 # ## A confidence that means what it says
 #
-# When the model gives a confidence of 0.9, it should be right about 9 times in 10. The course CNN trains with label
-# smoothing (lesson 05), which makes it too modest. So after training, the course finds one number on the
-# validation images, a *temperature* `T`, and the probabilities `p` become `softmax(log(p) / T)`. The best
-# digit never changes. The *expected calibration error* measures how far the confidence is from the accuracy:
-# 0% is a perfectly honest model.
+# When the model gives a confidence of 0.9, it should be right about 9 times in 10. The course CNN trains with
+# label smoothing (lesson 05), which makes it too modest. So after training, the course finds one number, a
+# *temperature* `T`. It is found on the validation images: the last tenth of the training images, which the
+# model did not train on. The probabilities `p` become `softmax(log(p) / T)`. The best digit never changes.
+# The *expected calibration error* measures how far the confidence is from the accuracy. A perfectly honest
+# model has an error of zero.
 
 # %%
 _, (test_images, test_labels) = data.load_course_data(test_per_class=config.pick(full=None, fast=100))
 test_images = data.scale(test_images)
-uncalibrated = model.layers[-2] if calibration.temperature_of(model) is not None else model
+uncalibrated = calibration.uncalibrated(model)  # the network inside, without the temperature
 for name, candidate in [("before", uncalibrated), ("after", model)]:
     test_probabilities = models.predict_proba(candidate, test_images)
     error = calibration.expected_calibration_error(test_probabilities, test_labels)
     print(f"{name} calibration: mean confidence {test_probabilities.max(axis=1).mean():.1%}, "
           f"accuracy {(test_probabilities.argmax(axis=1) == test_labels).mean():.2%}, calibration error {error:.2%}")
-print("temperature:", calibration.temperature_of(model))
+print(calibration.describe(model))  # the temperature T that the model applies
 
 # %% [markdown]
-# When the model is torn between two digits, the course says so instead of guessing:
+# When the model hesitates between two digits, the course says so instead of guessing:
 # below `calibration.UNSURE_BELOW` it answers "not sure: 7 or 1?". Here is a drawing halfway between a 1 and a 7.
 
 # %%
@@ -313,8 +311,8 @@ print(calibration.answer(models.predict_proba(model, between)[0]), "| threshold:
 # ## Two views of every picture: a safety net
 #
 # Each clean-up step was chosen on some kinds of pictures. On a kind nobody tried, a step can do harm. A small
-# scan stored at a few pixels and enlarged has thick, soft strokes: a step that looks for shadows can take such a
-# stroke for a shadow and cut it away.
+# scan stored at a few pixels and enlarged has thick, soft strokes. A step that looks for shadows can take such
+# a stroke for a shadow and cut it away.
 #
 # So the course reads every picture twice. The *cleaned view* goes through all the steps above. The *plain
 # view* goes through the 15-line recipe only. The model answers on both, and `handwriting.predict` averages the
@@ -360,15 +358,16 @@ for name, picture in [(f"small scan of a {test_labels[number]}", scan), ("a 1 wi
     print(f"{name}: both views together: {calibration.answer(both)}")
 
 # %% [markdown]
-# Compare the three answers for the small scan. One view lost part of the digit. The average gives the other
-# view a say: when the two views disagree, the answer becomes less sure, and below the threshold the course
-# says "not sure" instead of making a confident mistake.
+# Compare the three answers for the small scan. One view lost part of the digit, so the other view counts
+# too. When the two views disagree, the average is less sure. Below the threshold the course then says "not
+# sure" instead of making a confident mistake.
 
 # %% [markdown]
 # MNIST's writers were American (employees of the US Census Bureau and high-school students), and their 1 is
-# mostly a single stroke. A model that never saw a 1 with a flag may read it as a 7. So when the course CNN trains, it also sees some MNIST 1s with a flag and a foot drawn on,
-# some 7s with a bar across, and some digits stored small and enlarged (`augment.add_letter_forms` and
-# `augment.soften`). Here are a few of them:
+# mostly a single stroke. A model that never saw a 1 with a flag may read it as a 7. So the course CNN also
+# trains on some MNIST 1s with a flag and a foot drawn on, and some 7s with a bar across
+# (`augment.add_letter_forms`). It also sees some digits stored small and enlarged (`augment.soften`). Here
+# are a few of them:
 
 # %%
 (train_images, train_labels), _ = data.load_course_data(train_per_class=20, test_per_class=1)
@@ -412,9 +411,9 @@ print("the number:", number)
 # %% [markdown]
 # ## A gallery of pictures
 #
-# Each sample picture shows a different problem: an EXIF rotation, a shadow, pencil on squared paper, a thin pen
-# on a large transparent canvas, a thick marker, chalk on a board, a thick 0 cut tightly from a form, and a
-# small, blurry 8 that was stored at a few pixels and enlarged.
+# Each sample picture shows a different problem. They are: an EXIF rotation, a shadow, pencil on squared
+# paper, a thin pen on a large transparent canvas, and a thick marker. Then chalk on a board, a thick 0 cut
+# tightly from a form, and a small, blurry 8 that was stored at a few pixels and enlarged.
 
 # %%
 gallery = ["phone_9_exif.jpg", "ballpoint_0.webp", "pencil_5_scan.png", "canvas_3_transparent.png",
@@ -437,10 +436,10 @@ plt.show()
 # %% [markdown]
 # ## Your own handwriting
 #
-# Write a digit on paper with a dark pen, take a photo (an iPhone's HEIC photo works too, and so does a PDF
-# scan), and upload it with the button below (in Colab, a file
-# dialog opens instead: Colab's upload button cannot take files bigger than about 1 MB). Your picture goes
-# through the same steps; you see each step, the bars and one line with the model's answer. You can also give a path:
+# Write a digit on paper with a dark pen and take a photo. An iPhone's HEIC photo works too, and so does a
+# PDF scan. Upload it with the button below. In Colab, a file dialog opens instead: Colab's upload button
+# cannot take files bigger than about 1 MB. Your picture goes through the same steps. You see each step,
+# the bars and one line with the model's answer. You can also give a path:
 # `upload.upload_image(show, path="my_digit.jpg")`.
 
 # %%
@@ -466,11 +465,15 @@ upload.upload_image(show, path=ASSETS / "phone_9_exif.jpg")
 # %% [markdown]
 # ## From the terminal
 #
-# The same steps are behind the command `mnist-course predict`. It prints the answer (`7 (98%)`, or
-# `not sure: 7 or 1?`), the confidence and the top 3 for each file (or one JSON object per line with `--json`), and reads a number when a picture has several
-# digits. Without `--model` it uses the model that `mnist-course train` saved.
+# The same steps are behind the command `mnist-course predict`. For each file it prints the answer
+# (`7 (98%)`, or `not sure: 7 or 1?`), the confidence and the top 3. With `--json` it prints one JSON object
+# per line. It reads a number when a picture has several digits. Without `--model` it uses the model saved
+# in your course folder (by lesson 05, this lesson or `mnist-course train`).
 
 # %%
+import json
+import sys
+
 command = [sys.executable, "-m", "mnist_course.cli", "predict", "--json",
            str(ASSETS / "photo_7.jpg"), str(ASSETS / "photo_2026.jpg"), "no_such_file.png"]
 finished = subprocess.run(command, capture_output=True, text=True)
@@ -483,13 +486,15 @@ print("exit status:", finished.returncode, "(1: at least one file could not be r
 # %% [markdown]
 # ## How well does it work?
 #
-# We test on synthetic handwriting the model never saw: six "writers" (different 1s, 4s and 7s, slants, steady
-# and shaky hands), six kinds of picture (drawing app, scanned page, phone photo, chalk, tight crop, small and
-# blurry), random pens, inks, papers, lines, sizes and positions. Each picture is saved as a file and read back,
-# like yours. We compare four ways: both views together (what the course uses), the cleaned view alone, the
-# 15-line recipe (the plain view) alone, and the plain resize.
+# We test on synthetic handwriting the model never saw. There are six "writers": different 1s, 4s and 7s,
+# slants, steady and shaky hands. There are six kinds of picture: drawing app, scanned page, phone photo,
+# chalk, tight crop, small and blurry. Pens, inks, papers, lines, sizes and positions are random. Each
+# picture is saved as a file and read back, like yours. We compare four ways: both views together (what the
+# course uses), the cleaned view alone, the 15-line recipe (the plain view) alone, and the plain resize.
 
 # %%
+import io
+
 per_digit = config.pick(full=1, fast=1)
 writers = config.pick(full=samples.WRITER_NAMES, fast=("neat", "quick"))
 kinds = config.pick(full=("canvas", "scan", "photo", "chalk", "tight", "lowres"), fast=("canvas", "photo", "tight"))
@@ -521,8 +526,8 @@ for kind, (both_right, steps_right, recipe_right, resize_right, total) in counts
 #
 # Be careful with these numbers: the test pictures were made by the same people who wrote the preprocessing.
 # Real handwriting is more varied. The course's benchmark (`python bench/benchmark_handwriting.py --real`)
-# also measures real pictures of digits from public repositories that nobody on the course drew; its results
-# are in the README (reference numbers, not computed in this lesson). Your own photos are the real test.
+# also measures real pictures of digits from public repositories, which nobody on the course drew. Its
+# results are in the README (reference numbers, not computed in this lesson). Your own photos are the real test.
 
 # %% [markdown]
 # ## What we learned
@@ -531,8 +536,8 @@ for kind, (both_right, steps_right, recipe_right, resize_right, total) in counts
 #   20x20 box and centred by their centre of mass in 28x28; a plain resize of a photo is none of these.
 # - MNIST's own recipe is 15 lines: ink light on black, crop, fit into 20x20, centre of mass. It is enough for
 #   a clean drawing.
-# - A photo needs more: dividing by the paper's brightness removes uneven light and shadows; thin, straight
-#   lines that cross the page are ruled lines, not writing; bringing the pen width near MNIST's makes thin
+# - A photo needs more. Dividing by the paper's brightness removes uneven light and shadows. Thin, straight
+#   lines that cross the page are ruled lines, not writing. Bringing the pen width near MNIST's makes thin
 #   pens and markers look alike to the model.
 # - A temperature makes the confidence honest, and "not sure: 7 or 1?" is a better answer than a wrong guess.
 # - Keep every step: when a prediction is wrong, the strip of steps shows where the digit was lost.

@@ -3,8 +3,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/07_drawing_pad.ipynb)
 #
-# **What you will learn:** how a live drawing pad sends your drawing to the model after every stroke, what
-# the model really sees, how to fool it, and how to keep your own drawings as a personal test set.
+# **What you will learn:** how a live drawing pad sends your drawing to the model after every stroke. What
+# the model really sees, and how to fool it. How to keep your own drawings as a personal test set.
 #
 # **Builds on:** lesson 05 (the course CNN) and lesson 06 (turning your own handwriting into MNIST's form).
 #
@@ -13,44 +13,33 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library and turns on custom widgets.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson. `lesson.start()` hides TensorFlow's start-up messages, checks the
+# versions and sets the random seed. On Colab it also turns on the custom widgets that the drawing pad needs.
+# `FAST` is True only in the quick test runs.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-    from google.colab import output
-
-    output.enable_custom_widget_manager()  # the drawing pad is a custom widget
-
-import tempfile
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mnist_course import config
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-from mnist_course import handwriting, plots, samples, training, widgets
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, Colab widgets, check versions, seed 42, fast or full mode
+from mnist_course import config, handwriting, plots, samples, training, widgets
 
 # %% [markdown]
 # ## The model
 #
-# We use the course CNN from lesson 05. If you trained it already, it loads from your course folder.
-# If not, it is trained now and saved for next time. (This page was built in an empty course folder, so
-# the output below shows the training.)
+# We use the calibrated course CNN from lesson 05. If lesson 05 or 06 saved it already, it loads from your
+# course folder. If not, it is trained now and saved for next time. The line it prints says which, and the
+# model's temperature (lesson 06). (This page was built in an empty course folder, so the output below shows
+# the training.)
 
 # %%
 model = training.load_or_train_cnn()
@@ -72,7 +61,7 @@ model = training.load_or_train_cnn()
 # This is how the pad looks after one stroke, a 7 (a screenshot; the live pad appears when you run the
 # cell below):
 #
-# ![The drawing pad](../assets/drawing_pad.png)
+# ![The drawing pad](https://raw.githubusercontent.com/mnist-course/mnist-course/main/assets/drawing_pad.png)
 
 # %%
 pad = widgets.DrawingPad(model=model)
@@ -98,8 +87,7 @@ print("The model reads:", reading.describe())
 # What travels between the browser and Python is small: one byte per pixel for the drawing, and 784 numbers
 # for the image the model saw.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 print("drawing sent by the pad:", drawing.shape, drawing.dtype, "values", drawing.min(), "to", drawing.max())
 print("image the model saw:   ", reading.image.shape, reading.image.dtype)
 
@@ -187,6 +175,8 @@ print(f"the surest answer to a drawing that is no digit: {highest[surest][0]} "
 # temporary folder, so that your own folder stays yours:
 
 # %%
+import tempfile
+
 example = widgets.save_drawing(drawing, label=7, folder=tempfile.mkdtemp())
 print("Saved:", example.relative_to(example.parent.parent))
 print("Your own drawings go to:", config.display_path(config.my_digits_dir()))
@@ -220,17 +210,19 @@ else:
 # %% [markdown]
 # ## What we learned
 #
-# - The pad draws in the browser and sends a small grey picture to Python after each stroke; the answer comes
-#   back in a few tens of milliseconds, so it feels live (reference: the browser test's measurement in the
-#   README).
+# - The pad draws in the browser and sends a small grey picture to Python after each stroke. The answer
+#   comes back in a few tens of milliseconds, so it feels live (reference: the browser test's measurement in
+#   the README).
 # - Your drawing goes through the same steps as a photo in lesson 06 before the model sees it: crop, scale to
 #   20x20, centre in 28x28.
-# - The model always ranks the ten digits, even for an X: it has no way to say "this is not a digit", and
-#   its probability says which digit a drawing looks most like, not whether it is a digit.
+# - The model always ranks the ten digits, even for an X: it has no way to say "this is not a digit". Its
+#   probability says which digit a drawing looks most like, not whether it is a digit.
 # - Saved drawings make a personal test set, and a model can be tested on it like on MNIST's test set.
 
 # %% [markdown]
 # ## Next
 #
-# Go back to [lesson 05](05_cnn.ipynb), train a different model, and test it on your own saved drawings with
-# the cell above. Does the better model on MNIST also read *your* digits better?
+# [Lesson 08](08_toward_99_7.ipynb) tests changes that may make the CNN read more MNIST digits correctly:
+# augmentation, batch normalisation and ensembles of models. Keep your saved drawings: with the cell above,
+# you can test any model on them. Does the
+# better model on MNIST also read *your* digits better?

@@ -19,7 +19,7 @@ def history_path(model_path) -> Path:
 def save_history(history, model_path) -> Path:
     """Save a training history (Keras ``History`` or its dict) beside the model, for the report's curves.
 
-    Introduced in notebooks/09_logs_and_report.ipynb.
+    Introduced in notebooks/05_cnn.ipynb.
     """
     logs = history.history if hasattr(history, "history") else dict(history)
     clean = {key: [float(value) for value in values] for key, values in logs.items()}

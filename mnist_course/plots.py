@@ -645,8 +645,7 @@ def show_found_lines(lines, picture=None, ax=None, title: str | None = "lines fo
     Returns:
         The ``Axes``.
 
-    Made for lesson 06 (notebooks/06_your_own_handwriting.ipynb); :func:`plot_steps` and
-    :func:`plot_line_removal` use it.
+    :func:`plot_steps` and :func:`plot_line_removal` use it.
     """
     from scipy.ndimage import binary_dilation
 
@@ -696,7 +695,7 @@ def plot_line_removal(mask, lines, cleaned, picture=None, title: str | None = No
     Returns:
         The ``Figure``.
 
-    Made for lesson 06 (notebooks/06_your_own_handwriting.ipynb), step 3.
+    Introduced in notebooks/06_your_own_handwriting.ipynb (step 3).
     """
     figure, axes = _new_figure(1, 3, figsize=(9, 2.9 + (0.35 if title else 0)))
     _show_picture(axes[0], mask)
@@ -771,7 +770,7 @@ def plot_gallery(pictures, titles, images=None, image_titles=None, title: str | 
     Returns:
         The ``Figure``.
 
-    Made for lesson 06 (notebooks/06_your_own_handwriting.ipynb), its gallery of sample pictures.
+    Introduced in notebooks/06_your_own_handwriting.ipynb (its gallery of sample pictures).
     """
     pictures = [np.asarray(picture) for picture in pictures]
     ncols = len(pictures)

@@ -158,12 +158,12 @@ plt.show()
 # shadow:
 
 # %%
-figure, axes = plt.subplots(1, 2, figsize=(4, 2.2))
+figure, axes = plt.subplots(1, 2, figsize=(6, 3.2), layout="constrained")
 for axis, name in zip(axes, ["photo_7.jpg", "ballpoint_0.webp"]):
     plain = plain_to_mnist(ASSETS / name)
     guess = models.predict_proba(model, plain)[0]
     axis.imshow(plain, cmap="gray")
-    axis.set_title(f"{name}: {guess.argmax()} ({guess.max():.0%})", fontsize=8)
+    axis.set_title(f"{name}\n{guess.argmax()} ({guess.max():.0%})", fontsize=plots.FONT_SIZE)
     axis.axis("off")
 plt.show()
 
@@ -200,10 +200,10 @@ print("dark ink on light paper:", dark_ink)
 paper = handwriting.estimate_background(grey)
 ink = handwriting.ink_from_background(grey, paper)
 
-figure, axes = plt.subplots(1, 3, figsize=(9, 2.4))
+figure, axes = plt.subplots(1, 3, figsize=(7, 2.4), layout="constrained")
 for axis, picture, title in zip(axes, [grey, paper, ink], ["greyscale", "paper (background)", "ink = 1 - grey / paper"]):
     axis.imshow(picture, cmap="gray", vmin=0, vmax=1)
-    axis.set_title(title, fontsize=9)
+    axis.set_title(title, fontsize=plots.FONT_SIZE)
     axis.axis("off")
 plt.show()
 
@@ -225,11 +225,7 @@ plt.show()
 floor = handwriting.noise_floor(ink)
 mask = handwriting.ink_mask(ink, floor)
 cleaned, lines = handwriting.remove_lines(mask, faint=ink > floor)
-figure, axes = plt.subplots(1, 3, figsize=(9, 2.4))
-for axis, picture, title in zip(axes, [mask, lines, cleaned], ["clear ink", "lines found", "ink without lines"]):
-    axis.imshow(picture, cmap="gray")
-    axis.set_title(title, fontsize=9)
-    axis.axis("off")
+plots.plot_line_removal(mask, lines, cleaned, picture=grey)  # the lines found are drawn in red
 plt.show()
 
 # %% [markdown]
@@ -346,12 +342,12 @@ for name, picture in [(f"small scan of a {test_labels[number]}", scan), ("a 1 wi
     prepared = handwriting.preprocess(picture)
     answers = models.predict_proba(model, prepared.views)  # row 0: the cleaned view, row 1: the plain view
     both = handwriting.predict(model, prepared)
-    figure, axes = plt.subplots(1, 3, figsize=(7, 2.4), gridspec_kw={"width_ratios": [1.4, 1, 1]})
+    figure, axes = plt.subplots(1, 3, figsize=(6.5, 2.6), gridspec_kw={"width_ratios": [1.4, 1, 1]}, layout="constrained")
     axes[0].imshow(picture, cmap="gray")
-    axes[0].set_title(name, fontsize=10)
+    axes[0].set_title(name, fontsize=plots.FONT_SIZE)
     for axis, view, row, title in zip(axes[1:], prepared.views, answers, ["cleaned view", "plain view"]):
         axis.imshow(view, cmap="gray")
-        axis.set_title(f"{title}: {row.argmax()} ({row.max():.0%})", fontsize=10)
+        axis.set_title(f"{title}\n{row.argmax()} ({row.max():.0%})", fontsize=plots.FONT_SIZE)
     for axis in axes:
         axis.axis("off")
     plt.show()
@@ -373,14 +369,14 @@ for name, picture in [(f"small scan of a {test_labels[number]}", scan), ("a 1 wi
 (train_images, train_labels), _ = data.load_course_data(train_per_class=20, test_per_class=1)
 chosen = np.concatenate([np.flatnonzero(train_labels == 1)[:4], np.flatnonzero(train_labels == 7)[:4]])
 changed = augment.add_letter_forms(data.scale(train_images[chosen]), train_labels[chosen], share=1.0, seed=1)
-figure, axes = plt.subplots(2, len(chosen), figsize=(9, 2.4))
+figure, axes = plt.subplots(2, len(chosen), figsize=(9, 3.0), layout="constrained")
 for column, index in enumerate(chosen):
     axes[0, column].imshow(train_images[index], cmap="gray")
     axes[1, column].imshow(changed[column], cmap="gray")
 for axis in axes.ravel():
     axis.axis("off")
-axes[0, 0].set_title("MNIST", fontsize=10, loc="left")
-axes[1, 0].set_title("with a flag, a foot or a bar", fontsize=10, loc="left")
+axes[0, 0].set_title("MNIST", fontsize=plots.FONT_SIZE, loc="left")
+axes[1, 0].set_title("with a flag, a foot or a bar", fontsize=plots.FONT_SIZE, loc="left")
 plt.show()
 
 # %% [markdown]
@@ -394,12 +390,13 @@ year_photo = ImageOps.exif_transpose(Image.open(ASSETS / "photo_2026.jpg"))
 digits = handwriting.split_digits(ASSETS / "photo_2026.jpg")
 number, number_probabilities = handwriting.read_number(model, ASSETS / "photo_2026.jpg")
 
-figure, axes = plt.subplots(1, len(digits) + 1, figsize=(9, 2.2), gridspec_kw={"width_ratios": [2.5] + [1] * len(digits)})
+figure, axes = plt.subplots(1, len(digits) + 1, figsize=(8, 2.2), gridspec_kw={"width_ratios": [2.5] + [1] * len(digits)},
+                            layout="constrained")
 axes[0].imshow(year_photo)
-axes[0].set_title("photo", fontsize=9)
+axes[0].set_title("photo", fontsize=plots.FONT_SIZE)
 for axis, digit, row in zip(axes[1:], digits, number_probabilities):
     axis.imshow(digit.image, cmap="gray")
-    axis.set_title(f"{row.argmax()} ({row.max():.0%})", fontsize=9)
+    axis.set_title(f"{row.argmax()} ({row.max():.0%})", fontsize=plots.FONT_SIZE)
 for axis in axes:
     axis.axis("off")
 plt.show()
@@ -418,19 +415,17 @@ print("the number:", number)
 # %%
 gallery = ["phone_9_exif.jpg", "ballpoint_0.webp", "pencil_5_scan.png", "canvas_3_transparent.png",
            "marker_2.png", "chalk_4.jpg", "tight_0.png", "lowres_8.png"]
-figure, axes = plt.subplots(2, len(gallery), figsize=(11, 3.3))
-for column, name in enumerate(gallery):
+pictures, prepared_images, answers = [], [], []
+for name in gallery:
     picture = ImageOps.exif_transpose(Image.open(ASSETS / name)).convert("RGBA")
     picture.thumbnail((240, 240))  # small is enough to see it
     background = Image.new("RGBA", picture.size, "white")  # show transparent pixels as white paper
-    axes[0, column].imshow(Image.alpha_composite(background, picture))
-    axes[0, column].set_title(name, fontsize=7)
+    pictures.append(Image.alpha_composite(background, picture))
     prepared = handwriting.preprocess(ASSETS / name)
     guess = handwriting.predict(model, prepared)  # both views, as the course reads every picture
-    axes[1, column].imshow(prepared.image, cmap="gray")
-    axes[1, column].set_title(f"{guess.argmax()} ({guess.max():.0%})", fontsize=9)
-for axis in axes.ravel():
-    axis.axis("off")
+    prepared_images.append(prepared.image)
+    answers.append(f"{guess.argmax()} ({guess.max():.0%})")
+plots.plot_gallery(pictures, gallery, prepared_images, answers, width=8)
 plt.show()
 
 # %% [markdown]

@@ -192,6 +192,7 @@ def import_keras_quietly():
             os.dup2(saved_stderr, 2)
             os.close(devnull)
             os.close(saved_stderr)
+        quiet_tensorflow()  # TensorFlow sets its Python logger back to INFO while it loads
     import keras
 
     return keras

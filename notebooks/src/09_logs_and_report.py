@@ -3,9 +3,12 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/09_logs_and_report.ipynb)
 #
-# **What you will learn:** how the course writes down every prediction in a small database, how to ask that
-# database questions with SQL, how to find where the model is weak on *your* handwriting, and how to turn it
-# all into one report with figures that you can hand in.
+# **What you will learn:**
+#
+# - how the course writes down every prediction in a small database;
+# - how to ask that database questions with SQL;
+# - how to find where the model is weak on *your* handwriting;
+# - how to turn it all into one report with figures that you can hand in.
 #
 # **Builds on:** lesson 06 (your own handwriting) and lesson 07 (the drawing pad).
 #
@@ -14,67 +17,66 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson. `lesson.start()` hides TensorFlow's start-up messages, checks the
+# versions and sets the random seed. `FAST` is True only in the quick test runs.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
-import sqlite3
-import tempfile
-from pathlib import Path
-
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML
 
-from mnist_course import config
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
-
-from mnist_course import data, plots, predlog, report, samples, training, upload, widgets
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+from mnist_course import config, data, plots, predlog, report, samples, training, upload, widgets
 
 # %% [markdown]
 # ## The model, and its training history
 #
-# We use the course CNN. If you saved one before, it loads. If not, we train it now and keep its
-# *training history* (the loss and accuracy of each epoch) in a small file beside the model, so that the
-# report can draw the learning curves. `mnist-course train` keeps that file too. (This page was built in an
-# empty course folder, so the output below shows the training.)
+# We use the course CNN. If you saved one before (lessons 05, 06 and 07 do), it loads. If not, we train it
+# now, and keep its *training history* in a small file beside the model. The history is the loss and
+# accuracy of each epoch. The report draws its learning curves from that file. `mnist-course train` keeps
+# that file too. When a saved model has a history file beside it, the report uses that one.
+#
+# This page was built in an empty course folder, so the output below shows the training.
 
 # %%
+import time
+
 model_path = config.default_model_path()
 if model_path.exists():
     model = training.load_model(model_path)
     print("Loaded the course CNN from", config.display_path(model_path))
+    if report.load_history(model_path) is not None:
+        print("Its training history:", config.display_path(report.history_path(model_path)))
+    else:
+        print("It has no training history beside it, so the report will show no learning curves.")
 else:
-    print("No saved model: training the course CNN (well under a minute) and keeping its history.")
+    print("No saved model: training the course CNN and keeping its history.")
     (train_images, train_labels), _ = data.load_course_data(train_per_class=config.pick(full=None, fast=300))
+    started = time.perf_counter()
     model, history = training.train_calibrated("cnn", data.scale(train_images), train_labels, seed=42,
                                                epochs=config.pick(full=None, fast=3),
                                                batch_size=config.pick(full=None, fast=64))
+    print(f"Trained in {time.perf_counter() - started:.0f} s")
     training.save_model(model, model_path)
     print("Saved the model and its history:", config.display_path(report.save_history(history, model_path)))
 
 # %% [markdown]
 # ## Every prediction is written down
 #
-# Since this lesson, each tool of the course writes one line into a **prediction log** each time the model
-# reads a digit: the drawing pad, the desktop app (`mnist-course draw`), `mnist-course predict`, the upload
-# helper and `mnist-course evaluate`. Each line keeps the time, the tool, which model it was, the 28x28 image
-# the model saw, the ten probabilities, the answer, the true digit if we know it, and what the preprocessing
+# From this lesson on, the tools of the course write down each digit the model reads. Each reading becomes
+# one line in a **prediction log**. These tools write to it: the drawing pad, the desktop app
+# (`mnist-course draw`), `mnist-course predict`, the upload helper and `mnist-course evaluate`.
+#
+# Each line keeps the time, the tool and which model it was. It keeps the 28x28 image the model saw, the
+# ten probabilities and the answer. It also keeps the true digit if we know it, and what the preprocessing
 # did to the picture.
 #
 # The log is one file, `predictions.sqlite`, in your course folder. It is an **SQLite** database: a whole
@@ -84,6 +86,9 @@ else:
 # log of its own, in a temporary folder, with `predlog.use_log`:
 
 # %%
+import tempfile
+from pathlib import Path
+
 lesson_folder = Path(tempfile.mkdtemp())
 predlog.use_log(lesson_folder / "predictions.sqlite")
 print("Logging is on:", predlog.logging_enabled())
@@ -94,9 +99,9 @@ print("Your own log:", config.display_path(config.course_home() / predlog.LOG_FI
 # ## Some predictions to look at
 #
 # Your own digits are the best test, but a page that runs without a person cannot draw. So a robot hand
-# draws for us: `samples.digit_strokes` gives the pen strokes of each digit in six writing styles (neat,
-# European, round, slanted, quick, and a child's), and we draw each with a thin, a normal and a thick pen,
-# and a few more too big for the pad.
+# draws for us. `samples.digit_strokes` gives the pen strokes of each digit in six writing styles: neat,
+# European, round, slanted, quick, and a child's. We draw each with a thin, a normal and a thick pen. We
+# also draw each digit once more, too big for the pad.
 # Each drawing goes to a drawing pad exactly as your strokes do (`pad.classify`), and **Save** with the
 # right digit (`pad.save`) tells the log the true digit.
 
@@ -117,6 +122,7 @@ for digit in range(10):  # and each digit once more, drawn too big for the pad: 
     big = [[(140 + 330 * x, 140 + 330 * y) for x, y in stroke] for stroke in samples.digit_strokes(digit, seed=digit)]
     pad.classify(widgets.pad_ink_image(big))
     pad.save(digit)
+print("Writing styles:", ", ".join(samples.WRITER_NAMES))
 print("Drawings read on the pad:", len(samples.WRITER_NAMES) * 10 * 3 + 10)
 
 # %% [markdown]
@@ -139,8 +145,9 @@ print("Predictions in the log:", predlog.open_log().count())
 # SQL is the language of databases. `SELECT` asks for columns, `FROM` names the table, `WHERE` keeps some
 # lines and `GROUP BY` makes one line per group. First, the columns of the table `predictions`:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
+import sqlite3
+
 connection = sqlite3.connect(predlog.log_path())
 columns = [row[1] for row in connection.execute("PRAGMA table_info(predictions)")]
 print(", ".join(columns))
@@ -189,11 +196,14 @@ if wrong_rows:
     plt.show()
 
 # %% [markdown]
-# What do the wrong ones have in common? We do not guess: `report.measure_digits` measures every image the
-# model saw (how far its centre of mass is from the middle, how wide the strokes are, how much it leans, how
-# tall it is, how bright the ink is). `report.digit_traits` turns the measures into traits that are rare in
-# MNIST: "thin strokes" means thinner than all but 1 MNIST test digit in 20. Then we count each trait among
-# the wrong ones and among the right ones (the report does the same with `report.common_traits`).
+# What do the wrong ones have in common? We do not guess. `report.measure_digits` measures every image the
+# model saw. It measures how far its centre of mass is from the middle, and how wide the strokes are. It
+# also measures how much the digit leans, how tall it is and how bright the ink is.
+#
+# `report.digit_traits` turns the measures into traits that are rare in MNIST. For example, "thin strokes"
+# means strokes thinner than 2.1 pixels. In MNIST's test digits, each trait is rare: about 1 digit in 20
+# (5%) or fewer has it (the last column below). We count each trait among the wrong ones and among the
+# right ones. The report does the same with `report.common_traits`.
 
 # %%
 log = predlog.open_log()
@@ -203,10 +213,14 @@ wrong = np.array([row["digit"] != row["true_label"] for row in labelled])
 measures = report.measure_digits(images)
 print(f"stroke width: wrong ones {measures['stroke'][wrong].mean():.1f} px, "
       f"right ones {measures['stroke'][~wrong].mean():.1f} px")
+print(f"thin strokes: thinner than {report.THIN_STROKE_PIXELS} px")
 traits = report.digit_traits(images, labelled)
-print(f"{'trait':35s} {'wrong ones':>11s} {'right ones':>11s}")
+_, (mnist_test, _) = data.load_course_data(test_per_class=config.pick(full=None, fast=100))
+in_mnist = report.digit_traits(data.scale(mnist_test))  # the same traits in MNIST's test digits
+print(f"{'trait':35s} {'wrong ones':>11s} {'right ones':>11s} {'MNIST test':>11s}")
 for name, has in traits.items():
-    print(f"{report.TRAITS[name]:35s} {has[wrong].sum():4d} of {wrong.sum():<4d} {has[~wrong].sum():4d} of {(~wrong).sum()}")
+    print(f"{report.TRAITS[name]:35s} {has[wrong].sum():4d} of {wrong.sum():<4d} {has[~wrong].sum():4d} of "
+          f"{(~wrong).sum():<4d} {100 * in_mnist[name].mean():8.1f}%")
 
 # %% [markdown]
 # A trait that many wrong ones have and few right ones have is a weak spot. In the full run of this page,
@@ -217,11 +231,15 @@ for name, has in traits.items():
 # %% [markdown]
 # ## The report
 #
-# `report.build_report` puts it all into one HTML file that you can hand in: the model (its layers, its
-# parameters and its learning curves), its results on MNIST's test set (the confusion matrix, each digit,
-# the pairs it mixes up most, with examples), and your own digits from the log (by tool, by day, the wrong
-# and unsure ones as the model saw them, and their common traits). Every figure is inside the file, so it
-# opens in any browser without internet.
+# `report.build_report` puts it all into one HTML file that you can hand in. It has three main parts:
+#
+# - the model: its layers, its parameters and its learning curves;
+# - its results on MNIST's test set: the confusion matrix, each digit, and the pairs it mixes up most, with
+#   examples;
+# - your own digits from the log: by tool, by day, the wrong and unsure ones as the model saw them, and
+#   their common traits.
+#
+# Every figure is inside the file, so it opens in any browser without internet.
 
 # %%
 result = report.build_report(model_path, lesson_folder / "report.html", model=model,
@@ -234,6 +252,8 @@ print(f"One file: {result.html_path.name}, {result.html_path.stat().st_size // 1
 # answer; the others were read, but without enough confidence.
 
 # %%
+from IPython.display import HTML
+
 HTML(report.notebook_view(result.html_path, sections=("own", "traits")))
 
 # %% [markdown]
@@ -271,8 +291,8 @@ print("Language model:", "none set, so the report has no commentary" if settings
 # - `mnist-course report` writes `report.html` with the course CNN and your own log;
 #   `--pdf report.pdf` prints it to PDF too (with Chromium), and `--model PATH` reports on another model.
 #
-# The log keeps working when two programs write at once (the pad in a notebook and `predict` in a
-# terminal), and a program that stops suddenly loses nothing it has shown you.
+# The log keeps working when two programs write at once, for example the pad in a notebook and `predict`
+# in a terminal. And a program that stops suddenly loses nothing it has shown you.
 
 # %%
 predlog.use_log(None)  # back to your own log, for the rest of this notebook
@@ -288,7 +308,7 @@ print("Logging to:", config.display_path(predlog.log_path()))
 # - The model's weak spots on your handwriting are measured, not guessed: the traits that the wrong digits
 #   have far more often than the right ones.
 # - One command, `mnist-course report`, turns the model, its test results and your log into a report with
-#   figures, in one file; a language model can add comments, but it only sees numbers.
+#   figures, in one file. A language model can add comments, but it only sees numbers.
 
 # %% [markdown]
 # ## Next

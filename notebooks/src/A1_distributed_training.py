@@ -3,10 +3,14 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/A1_distributed_training.ipynb)
 #
-# **What you will learn:** how TensorFlow's own distribution engine, `tf.distribute`, trains one Keras model on
-# several devices (`MirroredStrategy`) and on several processes or machines (`MultiWorkerMirroredStrategy`);
-# what this does to the batch size and the learning rate; what `model.fit` does for each batch; how a
-# training run survives a lost worker; and when all this makes training faster.
+# **What you will learn:**
+#
+# - how TensorFlow's own distribution engine, `tf.distribute`, trains one Keras model on several devices
+#   (`MirroredStrategy`);
+# - how it trains on several processes or machines (`MultiWorkerMirroredStrategy`);
+# - what this does to the batch size and the learning rate;
+# - what `model.fit` does for each batch;
+# - how a training run survives a lost worker, and when all this makes training faster.
 #
 # **Builds on:** lesson 05 (the course CNN and its training recipe). This is an appendix: a look beyond the
 # course, for when you train bigger models.
@@ -16,41 +20,25 @@
 # %% [markdown]
 # ## Setup
 #
-# This cell imports the libraries. On Google Colab it also installs the course library.
+# The first cell installs the course library when it is missing (on Google Colab; about 30 seconds).
+# The second one starts the lesson. `lesson.start()` hides TensorFlow's start-up messages, checks the
+# versions and sets the random seed. `FAST` is True only in the quick test runs.
 
 # %%
-import os
-import subprocess
-import sys
+try:
+    import mnist_course  # the course library
+except ImportError:  # on Google Colab: install it first (about 30 seconds)
+    # %pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow; must be set before it is imported
-IS_COLAB = "google.colab" in sys.modules
-if IS_COLAB:  # Colab has TensorFlow already; this adds the course library
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
-                    "mnist-course @ git+https://github.com/mnist-course/mnist-course"], check=True)
-
-import json
-import shutil
-import time
-
+# %%
 import numpy as np
 
-from mnist_course import config, data
+from mnist_course import lesson
 
-keras = config.import_keras_quietly()  # TensorFlow 2.19+ prints start-up lines that TF_CPP_MIN_LOG_LEVEL cannot hide
+keras, FAST = lesson.start()  # quiet TensorFlow, check versions, seed 42, fast or full mode
+import tensorflow as tf  # lesson.start() has loaded it already, quietly
 
-import tensorflow as tf
-
-from mnist_course import distributed, models, training  # these import Keras, so they come after the quiet import
-
-config.quiet_tensorflow()         # again: in a notebook, importing TensorFlow turns its INFO lines on
-
-config.check_versions()           # clear message if Keras is older than 3
-config.set_seed(42)
-FAST = config.is_fast_mode()      # MNIST_COURSE_FAST=1 -> small data, few epochs (used by CI)
-print("Fast mode:", FAST)
-print("TensorFlow", tf.__version__, "/ Keras", keras.__version__)
-print("CPU cores:", os.cpu_count(), "/ GPUs:", len(tf.config.list_physical_devices("GPU")))
+from mnist_course import config, data, distributed, models, training
 
 # %% [markdown]
 # ## The question
@@ -62,10 +50,19 @@ print("CPU cores:", os.cpu_count(), "/ GPUs:", len(tf.config.list_physical_devic
 # - `MirroredStrategy`: one program, several devices in the same computer;
 # - `MultiWorkerMirroredStrategy`: several programs (**workers**), usually on several computers.
 #
-# This computer has no GPU and only the CPU cores printed above. So we make the devices and the computers
-# ourselves: we cut the CPU into two devices, and we start two worker programs on this computer. Everything
-# you see below is real training, with real results. Only the speed is not what you would get on real
-# hardware; part 5 explains why.
+# What does this computer have? The next cell prints its versions, its CPU cores and its GPUs.
+
+# %%
+import os
+
+print("TensorFlow", tf.__version__, "/ Keras", keras.__version__)
+print("CPU cores:", os.cpu_count(), "/ GPUs:", len(tf.config.list_physical_devices("GPU")))
+
+# %% [markdown]
+# The computer that built this page has no GPU, and only the CPU cores printed above. So we make the
+# devices and the computers ourselves. We cut the CPU into two devices, and we start two worker programs on
+# this computer. Everything you see below is real training, with real results. Only the speed is not what
+# you would get on real hardware; part 5 explains why.
 
 # %% [markdown]
 # ## 1. Two devices in one program: `MirroredStrategy`
@@ -74,8 +71,8 @@ print("CPU cores:", os.cpu_count(), "/ GPUs:", len(tf.config.list_physical_devic
 # runs anything, so this must come before any model, tensor or dataset. (If it comes too late, TensorFlow
 # raises an error; `distributed.strategy_for` turns it into a message that says what to do.)
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
+config.quiet_tensorflow()  # in a notebook, loading TensorFlow turns its INFO lines on: hide them again
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
@@ -87,6 +84,8 @@ print("replicas in sync:", strategy.num_replicas_in_sync)
 # off the augmentation of lesson 06 and train each run for the same number of epochs.
 
 # %%
+import time
+
 (train_images, train_labels), (test_images, test_labels) = data.load_course_data(
     train_per_class=config.pick(full=None, fast=200),
     test_per_class=config.pick(full=None, fast=50),
@@ -148,13 +147,14 @@ with strategy.scope():
     started = time.perf_counter()
     training.train(model_two, train_images, train_labels, epochs=EPOCHS, validation_split=0, augment=False, seed=42)
 add_result("B: two devices", 2, recipe.batch_size, recipe.peak_learning_rate, time.perf_counter() - started, model_two)
+print("batches per call (steps_per_execution): run A", model_one.steps_per_execution,
+      "/ run B", model_two.steps_per_execution)
 
 # %% [markdown]
 # Each weight of this model is now a `MirroredVariable`: one copy on each device. The two copies are equal,
 # because every update was the same on both devices.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 first_weights = model_two.layers[0].kernel
 copies = strategy.experimental_local_results(first_weights.value)
 print(type(first_weights.value).__name__, "with", len(copies), "copies on", [copy.device.split("/")[-1] for copy in copies])
@@ -188,7 +188,7 @@ add_result("C: two devices, batch x2, rate x2", 2, big_batch, big_learning_rate,
 # slowly, because in part 3 we will need exactly this code:
 #
 # - `strategy.run(replica_step, ...)` runs `replica_step` once on each device, each with its own part of the batch;
-# - each device divides its loss by the size of the **global** batch (`tf.nn.compute_average_loss`), so that
+# - each device divides its loss by the size of the **global** batch (`tf.nn.compute_average_loss`). Then
 #   the sum over the devices is the mean over the whole batch, as on one device;
 # - `optimizer.apply_gradients` adds up the gradients of all devices before it updates the weights;
 # - `strategy.reduce(SUM, ...)` adds the two parts of the loss, to print it.
@@ -248,6 +248,8 @@ for step, (images, labels) in enumerate(strategy.experimental_distribute_dataset
 # workers on this computer (127.0.0.1, with free ports):
 
 # %%
+import json
+
 for tf_config in distributed.local_tf_configs(2):
     print(json.dumps(tf_config))
 
@@ -269,11 +271,16 @@ for tf_config in distributed.local_tf_configs(2):
 #
 # ### First try: `fit`
 #
-# Why not simply call `model.fit` in each worker, as in part 1? We try it (`--use-fit`):
+# Why not simply call `model.fit` in each worker, as in part 1? We try it (`--use-fit`).
+#
+# Each run of workers needs a folder for its reports, logs, checkpoints and model. This lesson makes a new,
+# empty temporary folder, `runs`, for its own runs. The end of the lesson deletes it.
 
 # %%
-runs = config.course_home() / "runs"
-shutil.rmtree(runs, ignore_errors=True)  # a fresh start: no checkpoint of an earlier run
+import tempfile
+from pathlib import Path
+
+runs = Path(tempfile.mkdtemp(prefix="A1-runs-"))  # this lesson's own folder: new and empty, so no old checkpoints
 small = [] if not FAST else ["--train-per-class", "200"]
 with distributed.local_workers(runs / "fit", 2, [*small, "--no-augment", "--use-fit"]) as workers:
     workers.wait(timeout=600)
@@ -352,11 +359,11 @@ print(f"test accuracy from {min(accuracies):.2%} to {max(accuracies):.2%}: "
 # worker waits for all the others at every step. So if one worker dies, the others cannot go on.
 #
 # The answer is **checkpoints**. After each epoch, each worker saves the model, the optimizer and the epoch
-# number with `tf.train.CheckpointManager` (only the chief writes into the real folder; on a real cluster
-# that folder is on shared storage). When the workers start, they look for a checkpoint and go on from there.
+# number with `tf.train.CheckpointManager`. Only the chief writes into the real folder; on a real cluster,
+# that folder is on shared storage. When the workers start, they look for a checkpoint and go on from there.
 #
-# We train on a smaller part of MNIST for 3 epochs, wait until the checkpoint of epoch 1 is saved, and then
-# kill worker 1 with SIGKILL: the program ends at once, with no chance to clean up, as if its machine had
+# We train on a smaller part of MNIST for 3 epochs, and wait until the checkpoint of epoch 1 is saved. Then
+# we kill worker 1 with SIGKILL. The program ends at once, with no chance to clean up, as if its machine had
 # lost power.
 
 # %%
@@ -376,10 +383,10 @@ print(f"worker 0 stopped by itself after {noticed:.0f} s, exit status {statuses[
 print(workers.last_error(0))
 
 # %% [markdown]
-# Worker 0 did not wait for ever. TensorFlow noticed that worker 1 was gone, either because worker 1 no
-# longer answered or because its heartbeats (small "I am alive" messages) stopped, and it stopped worker 0
-# with an error. On a cluster, the job scheduler now starts the workers again. We do the same: the same
-# command, the same run folder.
+# Worker 0 did not wait for ever. TensorFlow noticed that worker 1 was gone, and it stopped worker 0 with an
+# error. It noticed either because worker 1 no longer answered, or because its heartbeats stopped. (A
+# heartbeat is a small "I am alive" message.) On a cluster, the job scheduler now starts the workers again.
+# We do the same: the same command, the same run folder.
 
 # %%
 with distributed.local_workers(runs / "fault", 2, fault_args) as workers:
@@ -416,7 +423,7 @@ print(f"test accuracy after the restart: {training.evaluate(model_fault, test_im
 print([device.split("/")[-1] for device in distributed.strategy_for().extended.worker_devices])
 
 # %% [markdown]
-# ### Honest numbers: why it is slower here, and when it pays
+# ### Honest numbers: why it is slower here, and when it helps
 #
 # On this computer, distribution only cost time. There are three reasons:
 #
@@ -429,11 +436,13 @@ print([device.split("/")[-1] for device in distributed.strategy_for().extended.w
 # 3. **Short steps.** One step of the small course CNN takes only milliseconds, so this fixed cost is large
 #    next to the real work.
 #
-# Distribution pays when each device brings its own computing power (GPUs, the cores of a TPU, more machines)
-# and one step takes much longer than the exchange of gradients: big models, big images, big batches, and
-# fast links (NVLink between GPUs, fast networks between machines). The cell below makes a rough estimate
-# from our own measurements. It assumes that each worker has a computer like this one to itself, that the
-# work of a step is shared evenly, and that the extra time per step stays what we measured for two workers.
+# Distribution helps when each device brings its own computing power: GPUs, the cores of a TPU, more
+# machines. It also needs steps that take much longer than the exchange of gradients. That means big models,
+# big images, big batches, and fast links (NVLink between GPUs, fast networks between machines).
+#
+# The cell below makes a rough estimate from our own measurements. It assumes three things. Each worker has
+# a computer like this one to itself. The work of a step is shared evenly. And the extra time per step stays
+# what we measured for two workers.
 
 # %%
 one, two_workers = results[0], results[3]
@@ -447,7 +456,20 @@ for workers_count in (2, 4, 8):
     step = one["ms per step"] / workers_count + max(overhead, 0)
     print(f"{workers_count} workers, each on a computer like this one: about {step:.1f} ms per step, "
           f"speed-up {one['ms per step'] / step:.1f} (above 1: faster than one device)")
-print(f"distribution pays when one step on one device takes more than {2 * max(overhead, 0):.0f} ms")
+print(f"distribution saves time when one step on one device takes more than {2 * max(overhead, 0):.0f} ms")
+
+# %% [markdown]
+# ## Clean up
+#
+# The workers' reports, logs, checkpoints and models are in this lesson's temporary folder `runs`. This
+# cell deletes that folder, and nothing else. The command line keeps its own runs in your course folder;
+# this lesson does not touch them.
+
+# %%
+import shutil
+
+shutil.rmtree(runs)
+print("This lesson's runs folder is gone:", not runs.exists())
 
 # %% [markdown]
 # ## What we learned
@@ -465,7 +487,7 @@ print(f"distribution pays when one step on one device takes more than {2 * max(o
 # - Workers find each other through `TF_CONFIG`; auto-sharding gives each worker its share of every batch;
 #   the chief saves the model.
 # - A checkpoint after every epoch lets a run survive a lost worker: the restarted run goes on from there.
-# - Distribution pays when each device brings its own computing power and a step takes much longer than the
+# - Distribution helps when each device brings its own computing power and a step takes much longer than the
 #   exchange of gradients. On the two cores of this computer it only costs time.
 #
 # ## Next

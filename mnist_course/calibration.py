@@ -15,10 +15,9 @@ import numpy as np
 
 import keras
 
-#: Below this confidence the course says "not sure: 7 or 1?" instead of one digit. Chosen on the
-#: tuning half of the real handwriting set (``bench/benchmark_handwriting.py --split tune --kinds real``):
-#: below it, the model's answers on people's own digits were wrong far more often than above it.
-UNSURE_BELOW = 0.8
+# "not sure: 7 or 1?" lives in ``answers`` (NumPy only, for the commands that predict without TensorFlow);
+# lesson 06 uses it from here.
+from mnist_course.answers import UNSURE_BELOW, answer  # noqa: F401
 
 
 @keras.saving.register_keras_serializable(package="mnist_course")
@@ -152,18 +151,3 @@ def expected_calibration_error(probabilities, labels, bins: int = 15) -> float:
         if members.any():
             error += members.mean() * abs(confidence[members].mean() - correct[members].mean())
     return float(error)
-
-
-def answer(probabilities, unsure_below: float = UNSURE_BELOW) -> str:
-    """One short answer for people: ``"7 (98%)"``, or ``"not sure: 7 or 1?"`` when the model hesitates.
-
-    Args:
-        probabilities: ``(10,)`` for one image.
-
-    Introduced in notebooks/06_your_own_handwriting.ipynb.
-    """
-    probabilities = np.asarray(probabilities).reshape(-1)
-    first, second = np.argsort(probabilities)[::-1][:2]
-    if probabilities[first] < unsure_below:
-        return f"not sure: {first} or {second}?"
-    return f"{first} ({probabilities[first]:.0%})"

@@ -20,6 +20,12 @@ draw or serve to train the course CNN and save it first instead.
 """
 
 MODEL_HELP = "a .keras file (default: the model `mnist-course train` saved; none there: exit 2)"
+VERBOSE_HELP = "also say on stderr which runtime predicts (ONNX Runtime or Keras) and why"
+
+#: Commands that predict with the model's ONNX copy when it matches (``mnist_course.onnx_model``): they
+#: import TensorFlow only when they fall back to Keras, so ``main`` does not import it for them.
+LIGHT_COMMANDS = {"predict", "draw"}
+
 TRAIN_IF_MISSING_HELP = (
     "with no --model and no saved model, train the course CNN first (under a minute) and save it "
     "where `mnist-course train` would, instead of stopping"
@@ -78,6 +84,7 @@ def _build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
     predict.add_argument("--json", action="store_true", help="one JSON object per line per file")
     predict.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
+    predict.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
     # --- draw / serve (drawing pad) -------------------------------------------------------
     draw = add_command("draw", "open the desktop drawing app (Tkinter)")
@@ -86,6 +93,7 @@ def _build_parser() -> argparse.ArgumentParser:
     draw.add_argument("--report", default=None, metavar="FILE",
                       help="append each prediction as a JSON line to FILE (for scripts and tests)")
     draw.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
+    draw.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
 
     serve = add_command("serve", "serve the drawing pad as a web page for the classroom")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -127,9 +135,10 @@ def main(argv=None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
-        from mnist_course.config import import_keras_quietly
+        if args.command not in LIGHT_COMMANDS:
+            from mnist_course.config import import_keras_quietly
 
-        import_keras_quietly()
+            import_keras_quietly()
         return run_command(args)
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)

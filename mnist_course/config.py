@@ -107,6 +107,21 @@ def bfloat16_is_faster() -> bool:
     return cpu_has_bfloat16()
 
 
+def bfloat16_runs_here() -> bool:
+    """True when a model that computes in bfloat16 can run here: a GPU, or a CPU with bfloat16 instructions.
+
+    On other CPUs TensorFlow's oneDNN cannot make a bfloat16 convolution ("could not create a primitive
+    descriptor"), so ``training.load_model`` loads such a model in float32 instead.
+    """
+    if cpu_has_bfloat16():
+        return True
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return False
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
 def set_seed(seed: int = 42) -> None:
     """Make a run repeatable: seed Python, NumPy and (if it is loaded) Keras/TensorFlow."""
     random.seed(seed)

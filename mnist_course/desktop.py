@@ -23,7 +23,8 @@ class DrawingApp:
 
     Args:
         root: the ``tkinter.Tk`` window to fill.
-        model: a trained Keras model.
+        model: a trained Keras model, or its ONNX copy (``onnx_model.OnnxModel``, which predicts without
+            TensorFlow): both read a drawing the same way (``widgets.read_drawing``).
         brush_size: pen width in canvas pixels.
         save_folder: where Save puts drawings (default ``config.my_digits_dir()``).
         report: optional file; each event (ready, prediction, saved) is appended as one JSON line,

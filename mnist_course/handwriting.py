@@ -1128,6 +1128,10 @@ def read_number(model, source, invert: bool | None = None) -> tuple[str, np.ndar
 
 def _predict(model, images: np.ndarray) -> np.ndarray:
     """Class probabilities ``(n, 10)`` for ``(n, 28, 28)`` images, using the course's predict_proba."""
+    from mnist_course.onnx_model import is_onnx
+
+    if is_onnx(model):  # the model's ONNX copy: no TensorFlow needed (``onnx_model``)
+        return model.predict_proba(images)
     from mnist_course.models import predict_proba
 
     return predict_proba(model, images)

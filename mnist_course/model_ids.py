@@ -62,6 +62,8 @@ def model_identity(model=None, model_path=None) -> dict:
     """
     if model is not None and model_path is None and model in _identities:
         return _identities[model]
+    if getattr(model, "identity", None):  # an ONNX copy carries its Keras model's ids (``onnx_model``)
+        return dict(model.identity)
     if model_path is None and model is not None:
         model_path = _model_files.get(model)
     identity = {"model_id": None, "weights_id": None, "model_name": None}

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -389,10 +390,42 @@ def load_model(path, safe_mode: bool = True):
     if path.is_dir() or path.suffix != ".keras":
         raise ValueError(f"{path} is not a .keras model file")
     try:
+        if computes_in_bfloat16(path) and not config.bfloat16_runs_here():
+            return _load_in_float32(path, safe_mode)
         return keras.saving.load_model(path, safe_mode=safe_mode)
     except Exception as error:  # Keras raises many kinds for a damaged or foreign file
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ValueError(f"{path} could not be read as a Keras model ({reason[:200]})") from None
+
+
+# How a saved layer asks for bfloat16 arithmetic (its dtype policy's name in the file's config.json).
+BFLOAT16_POLICY = '"name": "mixed_bfloat16"'
+
+
+def computes_in_bfloat16(path) -> bool:
+    """True when the ``.keras`` file's layers compute in bfloat16 (trained where bfloat16 was faster)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return BFLOAT16_POLICY in archive.read("config.json").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return False  # not a readable .keras file: Keras's own loader says why
+
+
+def _load_in_float32(path: Path, safe_mode: bool):
+    """Load a bfloat16 model as float32, for a computer that cannot run bfloat16.
+
+    The weights are kept in float32 anyway (bfloat16 is only used for the arithmetic), so only the layers'
+    number format changes: the answers differ in the last digits of the probabilities.
+    """
+    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        with zipfile.ZipFile(copy, "w") as target:
+            for item in archive.infolist():
+                data = archive.read(item.filename)
+                if item.filename == "config.json":
+                    data = data.decode("utf-8").replace(BFLOAT16_POLICY, '"name": "float32"').encode("utf-8")
+                target.writestr(item, data)
+        return keras.saving.load_model(copy, safe_mode=safe_mode)
 
 
 def load_or_train_cnn(path=None, verbose: bool = True):

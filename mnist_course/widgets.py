@@ -19,7 +19,7 @@ import anywidget
 import numpy as np
 import traitlets
 
-from mnist_course import calibration, config, predlog
+from mnist_course import answers, config, predlog
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -71,13 +71,13 @@ class Reading:
         if self.prediction is None:
             return "no model attached"
         if self.unsure:
-            return calibration.answer(self.probabilities)
+            return answers.answer(self.probabilities)
         return f"{self.prediction} ({100 * self.probabilities[self.prediction]:.1f}% sure)"
 
     @property
     def unsure(self) -> bool:
         """True when the model's confidence is below ``calibration.UNSURE_BELOW``."""
-        return self.probabilities is not None and float(np.max(self.probabilities)) < calibration.UNSURE_BELOW
+        return self.probabilities is not None and float(np.max(self.probabilities)) < answers.UNSURE_BELOW
 
 
 def pad_ink_image(strokes, brush_size: float = 18, canvas_size: int = CANVAS_SIZE, out_size: int = INK_SIZE):

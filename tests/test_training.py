@@ -218,3 +218,18 @@ def test_held_out_count_is_the_last_tenth_and_at_least_one():
     assert training.held_out_count(3) == 1  # never an empty validation part
     assert training.held_out_count(1000, 0.25) == 250
     assert models.NUM_CLASSES is data.NUM_CLASSES == 10  # one home (data), still usable from models
+
+
+def test_a_bfloat16_model_loads_in_float32_where_bfloat16_cannot_run(tmp_path, monkeypatch, small_mnist):
+    """A model trained where bfloat16 is fast must still run on a laptop without it (oneDNN refuses it there)."""
+    images = small_mnist[0]
+    model = models.cnn("mixed_bfloat16")
+    path = training.save_model(model, tmp_path / "bf16.keras")
+    assert training.computes_in_bfloat16(path)
+    expected = models.predict_proba(model, images[:20])
+    monkeypatch.setattr(config, "bfloat16_runs_here", lambda: False)
+    loaded = training.load_model(path)
+    policies = {layer.dtype_policy.name for layer in loaded.layers if hasattr(layer, "dtype_policy")}
+    assert "mixed_bfloat16" not in policies and "float32" in policies
+    np.testing.assert_allclose(models.predict_proba(loaded, images[:20]), expected, atol=2e-2)
+    assert not training.computes_in_bfloat16(training.save_model(models.cnn("float32"), tmp_path / "f32.keras"))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
-from mnist_course.commands.common import CommandError, fail, load_model, resolve_model
+from mnist_course.commands.common import CommandError, fail, resolve_model
+from mnist_course.commands.predict import load  # the model's ONNX copy when it matches, else Keras
 
 NO_DISPLAY_MESSAGE = (
     "mnist-course draw: no display found, so the window cannot open. "
@@ -52,14 +53,15 @@ def run(args) -> int:
         return 2
     root.withdraw()  # no empty window while the model loads
     try:
-        model = load_model(model_path)
+        model = load(model_path, getattr(args, "verbose", False))
     except CommandError as error:
         root.destroy()
         return fail("draw", error)
 
-    from mnist_course import desktop, widgets
+    from mnist_course import desktop, onnx_model, widgets
 
-    widgets._warm_up(model)
+    if not onnx_model.is_onnx(model):
+        widgets._warm_up(model)  # Keras builds its graph on the first call; the ONNX copy needs no warm-up
     app = desktop.DrawingApp(root, model, brush_size=getattr(args, "brush", 18), report=getattr(args, "report", None))
     root.deiconify()
     app.report_ready()

@@ -9,8 +9,8 @@ import json
 import sys
 
 
-from mnist_course.commands.common import CommandError, fail, load_model, resolve_model
-from mnist_course import calibration, predlog
+from mnist_course.commands.common import CommandError, fail, resolve_model
+from mnist_course import answers, onnx_model, predlog
 from mnist_course.handwriting import HandwritingError, predict, preprocess, split_digits, top_k
 
 
@@ -18,7 +18,8 @@ def describe_file(model, path) -> dict:
     """Read one image file and predict: ``{"file", "digit", "confidence", "answer", "sure", "top3"}``.
 
     ``answer`` is what people read: ``"7 (98%)"``, or ``"not sure: 7 or 1?"`` below
-    ``calibration.UNSURE_BELOW``; ``sure`` says which.
+    ``answers.UNSURE_BELOW``; ``sure`` says which. ``model`` is a Keras model or its ONNX copy
+    (:func:`load`).
 
     A picture with several digits side by side also gets ``"number"`` (``"2026"``) and ``"digits"``.
     The single-digit fields then describe the largest digit.
@@ -55,23 +56,42 @@ def _record(path, probabilities) -> dict:
     record.update(
         digit=ranked[0][0],
         confidence=round(ranked[0][1], 4),
-        answer=calibration.answer(probabilities),
-        sure=bool(ranked[0][1] >= calibration.UNSURE_BELOW),
+        answer=answers.answer(probabilities),
+        sure=bool(ranked[0][1] >= answers.UNSURE_BELOW),
         top3=[{"digit": digit, "confidence": round(value, 4)} for digit, value in ranked],
     )
     return record
 
 
+def load(model_path, verbose: bool = False):
+    """The model ``predict`` reads with: the ONNX copy beside ``model_path`` when it matches, else Keras.
+
+    The ONNX copy needs no TensorFlow, so the whole command takes about a second instead of several
+    (``onnx_model.load_for_prediction``; bench/predict_startup.py measures it). With ``verbose`` one line
+    on stderr says which runtime predicts and why.
+
+    Raises:
+        CommandError: the file is not a Keras model (``could not load the model: ...``).
+    """
+    say = (lambda line: print(line, file=sys.stderr, flush=True)) if verbose else None
+    try:
+        return onnx_model.load_for_prediction(model_path, say=say)
+    except (ValueError, OSError) as error:  # a damaged or foreign .keras file
+        raise CommandError(f"could not load the model: {error}") from None
+
+
 def run(args) -> int:
-    """``mnist-course predict IMAGE... [--model PATH] [--json] [--train-if-missing]``: the digit in each image.
+    """``mnist-course predict IMAGE... [--model PATH] [--json] [--train-if-missing] [--verbose]``: read each image.
 
     Prints one line per file (or one JSON object per line with ``--json``). Returns 0 when every
     file was read, 1 when any could not be read, 2 when there is no model (see ``common.resolve_model``).
+    ``--verbose`` also says on stderr which runtime predicts (ONNX Runtime or Keras) and why.
 
     Introduced in notebooks/06_your_own_handwriting.ipynb.
     """
     try:
-        model = load_model(resolve_model(getattr(args, "model", None), getattr(args, "train_if_missing", False)))
+        model_path = resolve_model(getattr(args, "model", None), getattr(args, "train_if_missing", False))
+        model = load(model_path, getattr(args, "verbose", False))
     except CommandError as error:
         return fail("predict", error)
     failures = 0

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from mnist_course import config
 from mnist_course.commands.common import fail
 
 #: The model ``predict``, ``draw`` and ``serve`` use by default; only it is saved to the default path.
@@ -143,7 +144,23 @@ def _finish(model, out: Path, result, test_labels, seconds=None, history=None) -
         from mnist_course import report
 
         report.save_history(history, out)  # the learning curves of `mnist-course report`
-    print(f"Saved to {out}")
+    print(f"Saved to {config.display_path(out)}")
+    _save_onnx_copy(model, out)
+
+
+def _save_onnx_copy(model, out: Path) -> None:
+    """Save the model's ONNX copy beside it (``predict`` and ``draw`` then start without TensorFlow).
+
+    A copy that cannot be made is not an error: the line says why, and the ``.keras`` file works as before.
+    """
+    from mnist_course import onnx_model
+
+    try:
+        copy = onnx_model.export(model, out)
+    except onnx_model.ExportError as error:
+        print(f"No ONNX copy for fast prediction ({error}); predict uses the .keras file")
+        return
+    print(f"Saved an ONNX copy for fast prediction to {config.display_path(copy)}")
 
 
 def _print_trained(seconds: float, result, count: int) -> None:

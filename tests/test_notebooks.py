@@ -189,7 +189,8 @@ def prose_numbers_without_an_output(notebook) -> list[str]:
             for value, decimals in PERCENT.findall(sentence):
                 digits = len(decimals or "")
                 wanted = float(value)
-                if not any(abs(shown - wanted) <= 0.5 * 10 ** -min(digits, shown_digits) + 1e-9
+                # printed at least to the text's precision: "99.45%" needs a cell that prints 99.45%, not 99.4%
+                if not any(shown_digits >= digits and abs(shown - wanted) <= 0.5 * 10 ** -digits + 1e-9
                            for shown, shown_digits in printed):
                     missing.append(f"{value}% in: {sentence[:140]!r}")
     return missing

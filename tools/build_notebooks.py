@@ -187,6 +187,16 @@ def with_full_run_line(markdown: str, line: str) -> str:
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
 
 
+def times_table(times: dict) -> str:
+    """The measured full-run times of every lesson, as a markdown table (minutes, one decimal)."""
+    kinds = list(CPU_WORDS)
+    rows = ["| lesson | 2-core CPU, AVX2 only, float32 | 2-core CPU, AVX-512 and bfloat16 |", "| --- | ---: | ---: |"]
+    for name in sorted(times):
+        cells = [f"{times[name][kind] / 60:.1f} min" if kind in times[name] else "not measured" for kind in kinds]
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def write_full_run_line(name: str, notebook: nbformat.NotebookNode, times: dict) -> None:
     """Write the measured times into the lesson's source and into its (built) notebook's first cell."""
     line = full_run_line(times)
@@ -284,6 +294,8 @@ def main() -> int:
     parser.add_argument("--models", type=Path, default=None, metavar="DIR",
                         help="copy this folder of trained models into the lesson's course home first "
                              "(lesson 08: the folder where `mnist-course train --model ensemble` saved)")  # fmt: skip
+    parser.add_argument("--times", action="store_true",
+                        help="print the measured full-run times of every lesson as a markdown table and stop")
     parser.add_argument("--record-models", action="store_true",
                         help="record the SHA-256 of the --models files as the lesson's (after training new ones)")
     args = parser.parse_args()
@@ -292,6 +304,9 @@ def main() -> int:
         if not (SOURCES / f"{name}.py").is_file():
             print(f"no source notebooks/src/{name}.py", file=sys.stderr)
             return 2
+    if args.times:
+        print(times_table(load_run_times()))
+        return 0
     if args.text_only:
         for name in names:
             update_text(name)

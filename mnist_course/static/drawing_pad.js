@@ -13,6 +13,26 @@
 const CANVAS_SIZE = 280; // drawing coordinates, the same as the desktop app's 280x280 canvas
 const INK_SIZE = 112; // pixels a side sent to Python (4x MNIST's 28)
 
+// Every word the pad shows. A page can replace some with model.get("texts") (the class page's
+// "Send" instead of "Save"); the notebook's pad uses these.
+const DEFAULT_TEXTS = {
+  canvas: "drawing area: draw one digit",
+  undo: "Undo",
+  undoTitle: "undo the last stroke",
+  clear: "Clear",
+  clearTitle: "clear the drawing",
+  brush: "Brush ",
+  labelTitle: "the digit you drew",
+  labelPlaceholder: "label...",
+  save: "Save",
+  saveTitle: "save the drawing with its label in your own digits folder",
+  seen: "what the model sees (28x28)",
+  blank: "draw a digit",
+  sure: "% sure",
+  drawFirst: "Draw a digit first, then save it.",
+  chooseLabel: "Choose the digit you drew (label...), then press Save.",
+};
+
 function element(tag, className, parent) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -29,19 +49,20 @@ function button(label, title, parent) {
 }
 
 function render({ model, el }) {
+  const texts = Object.assign({}, DEFAULT_TEXTS, model.get("texts") || {});
   const root = element("div", "mnist-pad", el);
 
   // --- left: the canvas and its tools ------------------------------------------------------
   const left = element("div", "mnist-pad-left", root);
   const canvas = element("canvas", "mnist-pad-canvas", left);
-  canvas.setAttribute("aria-label", "drawing area: draw one digit");
+  canvas.setAttribute("aria-label", texts.canvas);
   const context = canvas.getContext("2d");
 
   const tools = element("div", "mnist-pad-tools", left);
-  const undoButton = button("Undo", "undo the last stroke", tools);
-  const clearButton = button("Clear", "clear the drawing", tools);
+  const undoButton = button(texts.undo, texts.undoTitle, tools);
+  const clearButton = button(texts.clear, texts.clearTitle, tools);
   const brushLabel = element("label", "mnist-pad-brush", tools);
-  brushLabel.textContent = "Brush ";
+  brushLabel.textContent = texts.brush;
   const brushInput = element("input", "", brushLabel);
   brushInput.type = "range";
   brushInput.min = "6";
@@ -50,16 +71,16 @@ function render({ model, el }) {
 
   const saveRow = element("div", "mnist-pad-tools", left);
   const labelSelect = element("select", "mnist-pad-label", saveRow);
-  labelSelect.title = "the digit you drew";
+  labelSelect.title = texts.labelTitle;
   const placeholder = element("option", "", labelSelect);
   placeholder.value = "";
-  placeholder.textContent = "label...";
+  placeholder.textContent = texts.labelPlaceholder;
   for (let digit = 0; digit < 10; digit++) {
     const option = element("option", "", labelSelect);
     option.value = String(digit);
     option.textContent = String(digit);
   }
-  const saveButton = button("Save", "save the drawing with its label in your own digits folder", saveRow);
+  const saveButton = button(texts.save, texts.saveTitle, saveRow);
 
   // --- right: what the model says ----------------------------------------------------------
   const right = element("div", "mnist-pad-right", root);
@@ -82,7 +103,7 @@ function render({ model, el }) {
   const seenCanvas = element("canvas", "mnist-pad-seen-canvas", seenBox);
   seenCanvas.width = 28;
   seenCanvas.height = 28;
-  element("div", "mnist-pad-caption", seenBox).textContent = "what the model sees (28x28)";
+  element("div", "mnist-pad-caption", seenBox).textContent = texts.seen;
   const statusLine = element("div", "mnist-pad-status", left);
 
   // --- drawing ----------------------------------------------------------------------------
@@ -232,11 +253,11 @@ function render({ model, el }) {
   });
   saveButton.addEventListener("click", () => {
     if (strokes.length === 0) {
-      statusLine.textContent = "Draw a digit first, then save it.";
+      statusLine.textContent = texts.drawFirst;
       return;
     }
     if (labelSelect.value === "") {
-      statusLine.textContent = "Choose the digit you drew (label...), then press Save.";
+      statusLine.textContent = texts.chooseLabel;
       labelSelect.focus();
       return;
     }
@@ -246,7 +267,7 @@ function render({ model, el }) {
   // --- showing what Python says -------------------------------------------------------------
   function showBlank() {
     predictionDigit.textContent = "?";
-    predictionText.textContent = "draw a digit";
+    predictionText.textContent = texts.blank;
     root.dataset.prediction = "";
     for (const bar of barRows) {
       bar.fill.style.width = "0%";
@@ -283,7 +304,7 @@ function render({ model, el }) {
     showModelInput();
     if (prediction < 0 || probabilities.length !== 10) {
       predictionDigit.textContent = "?";
-      predictionText.textContent = model.get("message") || "draw a digit";
+      predictionText.textContent = model.get("message") || texts.blank;
       root.dataset.prediction = "";
       for (const bar of barRows) {
         bar.fill.style.width = "0%";
@@ -294,7 +315,7 @@ function render({ model, el }) {
     }
     predictionDigit.textContent = String(prediction);
     // Python sends a message ("not sure: 7 or 1?") when the model hesitates.
-    predictionText.textContent = model.get("message") || (100 * probabilities[prediction]).toFixed(1) + "% sure";
+    predictionText.textContent = model.get("message") || (100 * probabilities[prediction]).toFixed(1) + texts.sure;
     root.dataset.prediction = String(prediction);
     probabilities.forEach((probability, digit) => {
       const bar = barRows[digit];

@@ -32,6 +32,7 @@ import csv
 import datetime
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -142,7 +143,7 @@ def _write_atomically(path: Path, text: str) -> None:
 class ClassState:
     """One class: its id (in every log row), join code, instructor token, round and students.
 
-    Introduced in notebooks/07_drawing_pad.ipynb ("In class").
+    Kept by :class:`Classroom`, which lesson 07 ("In class") uses.
     """
 
     class_id: str
@@ -219,6 +220,23 @@ class RateLimit:
 # =================================================================================================
 
 
+def drawing_request(code: str, student: str, ink, label: int, key: str | None = None) -> dict:
+    """The JSON a student's page sends for one drawing (for scripts, tests and lesson 07).
+
+    Args:
+        code: the class's join code.
+        student: the id that joining gave.
+        ink: ``(h, w) uint8`` drawing, 255 = ink on 0 (the pad's, or ``drawings.pad_ink_image``).
+        label: the digit the student meant.
+        key: the drawing's idempotency key (default: a new random one).
+
+    Introduced in notebooks/07_drawing_pad.ipynb ("In class").
+    """
+    ink = np.ascontiguousarray(ink, dtype=np.uint8)
+    return {"code": code, "student": student, "key": key or secrets.token_urlsafe(12), "label": int(label),
+            "width": int(ink.shape[1]), "height": int(ink.shape[0]), "ink": base64.b64encode(ink.tobytes()).decode("ascii")}  # fmt: skip
+
+
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -276,7 +294,7 @@ class Classroom:
                 self.drawings.append(summary)
                 self._by_key[summary["key"]] = (notes.get("fingerprint", ""), summary)
         self.drawing_limit = RateLimit(DRAWINGS_PER_MINUTE, DRAWING_BURST)
-        self.join_limit = RateLimit(JOINS_PER_MINUTE, JOINS_PER_MINUTE // 4)
+        self.join_limit = RateLimit(JOINS_PER_MINUTE, JOINS_PER_MINUTE)  # a whole class behind one router joins at once
         self.listeners: set = set()  # asyncio.Queue per instructor page
 
     # --- students ------------------------------------------------------------------------------
@@ -354,7 +372,7 @@ class Classroom:
             return self._repeat(known, fingerprint)
         wait = self.drawing_limit.allow(student)
         if wait:
-            raise ClassError(429, f"too many drawings at once: wait {wait:.0f} s and send again", retry_after=wait)
+            raise ClassError(429, f"too many drawings at once: wait {math.ceil(wait)} s and send again", retry_after=wait)
         reading = drawings.read_drawing(ink, self.model)
         if reading.blank:
             raise ClassError(400, "the drawing is empty: draw a digit first")
@@ -451,7 +469,7 @@ def make_app(classroom: Classroom, join_url: str = ""):
         classroom: the :class:`Classroom`.
         join_url: the address students open (shown on the instructor's page as a link and a QR code).
 
-    Introduced in notebooks/07_drawing_pad.ipynb ("In class").
+    Used by ``mnist-course class``, which lesson 07 ("In class") shows.
     """
     from sse_starlette.sse import EventSourceResponse
     from starlette.applications import Starlette
@@ -462,7 +480,7 @@ def make_app(classroom: Classroom, join_url: str = ""):
     pages = STATIC / "class"
 
     def error(status: int, message: str, **extra) -> JSONResponse:
-        headers = {"Retry-After": str(max(1, round(extra["retry_after"])))} if "retry_after" in extra else None
+        headers = {"Retry-After": str(max(1, math.ceil(extra["retry_after"])))} if "retry_after" in extra else None
         return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
 
     def client(request) -> str:
@@ -534,7 +552,7 @@ def make_app(classroom: Classroom, join_url: str = ""):
     async def api_join(request):
         wait = classroom.join_limit.allow(client(request))
         if wait:
-            raise ClassError(429, f"too many joins from this address: wait {wait:.0f} s", retry_after=wait)
+            raise ClassError(429, f"too many joins from this address: wait {math.ceil(wait)} s", retry_after=wait)
         payload = await body(request)
         classroom.check_code(payload.get("code"))
         joined = classroom.join(payload.get("nickname"), payload.get("student"))
@@ -631,6 +649,6 @@ async def _method_not_allowed(request, exc):
 
 __all__ = [
     "CODE_LETTERS", "ClassError", "ClassState", "Classroom", "DRAWINGS_PER_MINUTE", "MAX_BODY_BYTES", "RateLimit",
-    "SOURCE", "class_folder", "clean_nickname", "drawing_summary", "make_app", "new_join_code",
+    "SOURCE", "class_folder", "clean_nickname", "drawing_request", "drawing_summary", "make_app", "new_join_code",
 ]  # fmt: skip
 

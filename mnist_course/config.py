@@ -24,6 +24,38 @@ PRECISION_VARIABLE = "MNIST_COURSE_PRECISION"
 PRECISIONS = ("float32", "mixed_bfloat16")
 
 
+#: Environment variable: the language of the pad, the upload button and the "not sure" line (``en``, ``ko``).
+LANGUAGE_VARIABLE = "MNIST_COURSE_LANGUAGE"
+
+#: The languages the course speaks: English and Korean (the Korean lessons are in notebooks/ko/).
+LANGUAGES = ("en", "ko")
+
+_language: str | None = None
+
+
+def language() -> str:
+    """The language of the course's widgets and answers: the one ``lesson.start(language=...)`` chose,
+    else ``$MNIST_COURSE_LANGUAGE``, else English (``"en"``). The command line always speaks English.
+
+    Used by the drawing pad, the upload button and ``answers.answer``; the Korean lessons set it.
+    """
+    chosen = _language or os.environ.get(LANGUAGE_VARIABLE, "").strip().lower() or "en"
+    return chosen if chosen in LANGUAGES else "en"
+
+
+def set_language(name: str | None) -> str:
+    """Choose the language of the widgets and answers (``"en"`` or ``"ko"``; None: back to the default).
+
+    Raises:
+        ValueError: a language the course does not speak.
+    """
+    global _language
+    if name is not None and str(name).lower() not in LANGUAGES:
+        raise ValueError(f"the course speaks {', '.join(LANGUAGES)}, not {name!r}")
+    _language = None if name is None else str(name).lower()
+    return language()
+
+
 def is_fast_mode() -> bool:
     """Return True when ``MNIST_COURSE_FAST`` asks for fast mode.
 

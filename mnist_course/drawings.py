@@ -26,6 +26,12 @@ INK_SIZE = 112
 BLANK_MESSAGE = "draw a digit"
 NO_MODEL_MESSAGE = "no model attached: pad.model = training.load_or_train_cnn()"
 
+#: What a reading says, in each language the course speaks (``config.LANGUAGES``).
+WORDS = {
+    "en": {"blank": BLANK_MESSAGE, "no_model": "no model attached", "sure": "{digit} ({percent:.1f}% sure)"},
+    "ko": {"blank": "숫자를 그려 보세요", "no_model": "모델이 없습니다", "sure": "{digit} ({percent:.1f}% 확신)"},
+}
+
 
 @dataclass
 class Reading:
@@ -52,15 +58,21 @@ class Reading:
         """True when the drawing has no ink."""
         return self.image is None
 
-    def describe(self) -> str:
-        """One line for people: ``"7 (98.2% sure)"``, ``"not sure: 7 or 1?"``, or what to do instead."""
+    def describe(self, language: str | None = None) -> str:
+        """One line for people: ``"7 (98.2% sure)"``, ``"not sure: 7 or 1?"``, or what to do instead.
+
+        Args:
+            language: ``"en"`` or ``"ko"`` (default: ``config.language()``).
+        """
+        language = language or config.language()
+        words = WORDS.get(language, WORDS["en"])
         if self.blank:
-            return BLANK_MESSAGE
+            return words["blank"]
         if self.prediction is None:
-            return "no model attached"
+            return words["no_model"]
         if self.unsure:
-            return answers.answer(self.probabilities)
-        return f"{self.prediction} ({100 * self.probabilities[self.prediction]:.1f}% sure)"
+            return answers.answer(self.probabilities, language=language)
+        return words["sure"].format(digit=self.prediction, percent=100 * self.probabilities[self.prediction])
 
     @property
     def unsure(self) -> bool:

@@ -50,18 +50,24 @@ def _enable_colab_widgets() -> None:
     output.enable_custom_widget_manager()
 
 
-def mode_line(fast: bool) -> str:
-    """The one line ``start`` prints: which mode the lesson runs in, in plain words."""
+def mode_line(fast: bool, language: str = "en") -> str:
+    """The one line ``start`` prints: which mode the lesson runs in, in plain words (English or Korean)."""
+    if language == "ko":
+        if fast:
+            return "빠른 모드: 적은 데이터와 적은 에포크로 실행합니다(테스트용). 숫자가 본문과 다릅니다."
+        return "전체 모드: 본문과 같이 모든 데이터로 실행합니다."
     if fast:
         return "Fast mode: small data and few epochs (for tests). Numbers will differ from the text."
     return "Full mode: all the data, as in the text."
 
 
-def start(seed: int = 42, *, verbose: bool = True) -> Started:
+def start(seed: int = 42, *, language: str | None = None, verbose: bool = True) -> Started:
     """Start a lesson: quiet TensorFlow, Colab widgets, version check, seeds, fast or full mode.
 
     Args:
         seed: the random seed for Python, NumPy and Keras.
+        language: ``"ko"`` in the Korean lessons: the drawing pad, the upload button and the "not sure" line
+            speak Korean (``config.set_language``). None keeps English.
         verbose: print the mode line.
 
     Returns:
@@ -70,6 +76,7 @@ def start(seed: int = 42, *, verbose: bool = True) -> Started:
     Raises:
         RuntimeError: with the command to run, when Keras is older than 3.
     """
+    config.set_language(language)
     keras = config.import_keras_quietly()
     if on_colab():
         _enable_colab_widgets()
@@ -77,5 +84,5 @@ def start(seed: int = 42, *, verbose: bool = True) -> Started:
     config.set_seed(seed)
     fast = config.is_fast_mode()
     if verbose:
-        print(mode_line(fast))
+        print(mode_line(fast, config.language()))
     return Started(keras, fast)

@@ -67,8 +67,14 @@ def read_path(path) -> tuple[str, bytes]:
     return path.name, data
 
 
-def upload_button(on_upload: Callable[[str, bytes], None], description: str = "Upload a digit"):
+#: The upload button's words in each language (``config.language()``; the Korean lessons choose ``ko``).
+UPLOAD_WORDS = {"en": "Upload a digit", "ko": "숫자 사진 올리기"}
+
+
+def upload_button(on_upload: Callable[[str, bytes], None], description: str | None = None):
     """An upload button that calls ``on_upload(name, data)`` for each picture chosen.
+
+    Its words follow ``config.language()`` ("Upload a digit", "숫자 사진 올리기") unless ``description`` is given.
 
     Works with ipywidgets 7 and 8 (JupyterLab, Jupyter Notebook, VS Code). It never blocks, so a
     notebook run without a person (CI) goes straight on.
@@ -81,6 +87,9 @@ def upload_button(on_upload: Callable[[str, bytes], None], description: str = "U
     """
     import ipywidgets as widgets
 
+    from mnist_course import config
+
+    description = description or UPLOAD_WORDS.get(config.language(), UPLOAD_WORDS["en"])
     button = widgets.FileUpload(accept=IMAGE_TYPES, multiple=False, description=description)
     output = widgets.Output()
 

@@ -32,6 +32,38 @@ PAD_NOTEBOOK = Path(__file__).resolve().parent / "pad.ipynb"
 PAD_MODEL_VARIABLE = "MNIST_COURSE_PAD_MODEL"
 
 
+#: The pad's words in Korean (``DrawingPad(language="ko")``; the Korean lessons set it with
+#: ``lesson.start(language="ko")``). English is the default of ``static/drawing_pad.js``.
+PAD_TEXTS = {
+    "en": {},
+    "ko": {
+        "canvas": "그리는 곳: 숫자 하나를 그리세요",
+        "undo": "되돌리기",
+        "undoTitle": "마지막 획을 지웁니다",
+        "clear": "지우기",
+        "clearTitle": "그림을 모두 지웁니다",
+        "brush": "붓 굵기 ",
+        "labelTitle": "내가 그린 숫자",
+        "labelPlaceholder": "숫자 선택...",
+        "save": "저장",
+        "saveTitle": "그림을 그 숫자와 함께 내 숫자 폴더에 저장합니다",
+        "seen": "모델이 보는 그림(28x28)",
+        "blank": "숫자를 그려 보세요",
+        "sure": "% 확신",
+        "drawFirst": "먼저 숫자를 그린 다음 저장하세요.",
+        "chooseLabel": "그린 숫자를 고른(숫자 선택...) 다음 저장을 누르세요.",
+    },
+}
+
+#: What Python tells the pad, in each language.
+PAD_MESSAGES = {
+    "en": {"blank": BLANK_MESSAGE, "no_model": NO_MODEL_MESSAGE,
+           "saved": "Saved as {label}: {name} ({count} {drawings} in {folder})", "one": "drawing", "many": "drawings"},
+    "ko": {"blank": "숫자를 그려 보세요", "no_model": "모델이 없습니다: pad.model = training.load_or_train_cnn()",
+           "saved": "{label}(으)로 저장했습니다: {name} ({folder}에 그림 {count}개)", "one": "", "many": ""},
+}  # fmt: skip
+
+
 def _warm_up(model) -> None:
     """Call the model once so the first drawing is not slowed by building its graph."""
     from mnist_course import models
@@ -51,6 +83,8 @@ class DrawingPad(anywidget.AnyWidget):
         brush_size: pen width in canvas units (6-40; default 18).
         size: the pad's width on screen in pixels (default 280; bigger for a projector).
         save_folder: where "Save" puts drawings (default ``config.my_digits_dir()``).
+        language: ``"en"`` or ``"ko"``: the words on the pad (default: ``config.language()``, which
+            ``lesson.start(language="ko")`` sets in the Korean lessons).
 
     Attributes:
         drawing: the last drawing, ``(112, 112) uint8`` with 255 = ink, or None.
@@ -77,9 +111,18 @@ class DrawingPad(anywidget.AnyWidget):
     result_id = traitlets.Int(0).tag(sync=True)
     #: Milliseconds Python took for the last drawing (preprocessing + model), shown to no one, kept for timing.
     python_ms = traitlets.Float(0.0).tag(sync=True)
+    #: The pad's words (buttons, captions) when not English: ``PAD_TEXTS[language]``.
+    texts = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, model=None, brush_size: int = 18, size: int = CANVAS_SIZE, save_folder=None, **kwargs):
-        super().__init__(brush_size=brush_size, size=size, **kwargs)
+    def __init__(self, model=None, brush_size: int = 18, size: int = CANVAS_SIZE, save_folder=None,
+                 language: str | None = None, **kwargs):  # fmt: skip
+        language = (language or config.language()).lower()
+        if language not in PAD_TEXTS:
+            raise ValueError(f"the pad speaks {', '.join(PAD_TEXTS)}, not {language!r}")
+        self.language = language
+        self._words = PAD_MESSAGES[language]
+        super().__init__(brush_size=brush_size, size=size, texts=PAD_TEXTS[language], message=self._words["blank"],
+                         **kwargs)  # fmt: skip
         self._model = None
         self.save_folder = save_folder
         self.drawing = None
@@ -107,7 +150,7 @@ class DrawingPad(anywidget.AnyWidget):
         if self.drawing is not None:
             self.classify(self.drawing)
         elif self.prediction < 0:
-            self.message = BLANK_MESSAGE if model is not None else NO_MODEL_MESSAGE
+            self.message = self._words["blank"] if model is not None else self._words["no_model"]
 
     @traitlets.validate("brush_size")
     def _check_brush(self, proposal):
@@ -135,17 +178,17 @@ class DrawingPad(anywidget.AnyWidget):
                 self.model_input = []
                 self.probabilities = []
                 self.prediction = -1
-                self.message = BLANK_MESSAGE
+                self.message = self._words["blank"]
             else:
                 self.model_input = np.round(reading.image * 255).astype(int).ravel().tolist()
                 if reading.prediction is None:
                     self.probabilities = []
                     self.prediction = -1
-                    self.message = NO_MODEL_MESSAGE
+                    self.message = self._words["no_model"]
                 else:
                     self.probabilities = [round(float(p), 4) for p in reading.probabilities]
                     self.prediction = reading.prediction
-                    self.message = reading.describe() if reading.unsure else ""
+                    self.message = reading.describe(self.language) if reading.unsure else ""
             self.python_ms = round(1000 * reading.seconds, 2)
             self.result_id = self.result_id + 1 if result_id is None else max(int(result_id), self.result_id + 1)
         return reading
@@ -166,8 +209,9 @@ class DrawingPad(anywidget.AnyWidget):
         path = save_drawing(self.drawing, label, self.save_folder)
         predlog.label_prediction(self._log_id, label)
         count = sum(1 for _ in path.parent.parent.glob("*/*.png"))
-        drawings = "drawing" if count == 1 else "drawings"
-        self.status = f"Saved as {label}: {path.name} ({count} {drawings} in {config.display_path(path.parent.parent)})"
+        words = self._words
+        self.status = words["saved"].format(label=label, name=path.name, count=count, folder=config.display_path(path.parent.parent),
+                                            drawings=words["one"] if count == 1 else words["many"])  # fmt: skip
         return path
 
     def _on_message(self, widget, content, buffers):

@@ -203,9 +203,59 @@ else:
 #
 # - **Desktop app:** `mnist-course draw` opens a window with the same pad: draw, press **Predict**, read the
 #   digit and the bars. **Save** works as in the notebook. It needs a desktop (a screen).
-# - **In class:** `mnist-course serve` shows the pad as a web page at `http://127.0.0.1:8866/`. Open it in a
-#   browser and project it. Only your own computer can reach it, unless you add `--host 0.0.0.0`.
-#   (It needs Voila: `pip install "mnist-course[present]"`.)
+# - **One pad for the room:** `mnist-course serve` shows the pad as a web page at `http://127.0.0.1:8866/`.
+#   Open it in a browser and project it: one person draws, the room watches. Only your own computer can
+#   reach it, unless you add `--host 0.0.0.0`. (It needs Voila: `pip install "mnist-course[present]"`.)
+
+# %% [markdown]
+# ## In class: everybody draws
+#
+# In class mode, every student draws on a phone, and the projector shows how well the model reads the
+# whole class. How it works:
+#
+# 1. The instructor starts it on a laptop: `mnist-course class --host 0.0.0.0`. The phones must be on the
+#    same network (Wi-Fi) as the laptop. Without `--host`, only the laptop itself can open the pages.
+# 2. It prints a short join code, the students' address and the instructor's address with a secret token.
+#    The instructor opens that address and projects it. It shows the join address as a QR code, and the
+#    code in big letters.
+# 3. Each student scans the QR code (or types the address), types the code and, if they like, a nickname.
+#    No account and no real name are needed. They draw a digit with a finger, choose the digit they meant
+#    and press **Send**. Then they see the model's answer, with "not sure: 7 or 1?" when it hesitates.
+# 4. The projector updates live: how many joined, the class's digits, the accuracy for each digit, the
+#    confusion matrix, and the mistakes with the 28x28 image the model saw. The button **New round**
+#    starts an empty board. The link **Download CSV** keeps every drawing.
+#
+# One small server does all this. It reads each drawing with the ONNX copy of the model that
+# `mnist-course train` saves, so it does not load TensorFlow. Pages load nothing from the internet, so a
+# classroom network without internet works too.
+#
+# The instructor's page during a real run looks like this (a screenshot):
+#
+# ![The instructor's page in class mode](https://raw.githubusercontent.com/mnist-course/mnist-course/main/assets/screenshots/class_teacher.png)
+#
+# Each drawing becomes one row of the prediction log, with the source "class" and the round's number.
+# So lesson 09's report and `mnist-course log --source class` work on a class's drawings. The cell below
+# sends the 7 we drew in code to a class that lives only in this notebook. It prints what the student,
+# the projector and the log get. Then it sends the same drawing again, as a phone does after a double tap.
+# Each drawing carries a random key, so the class counts it once.
+
+# %%
+from pathlib import Path
+
+from mnist_course import classroom, predlog
+
+folder = Path(tempfile.mkdtemp())  # a class only for this cell: your own log is not touched
+with predlog.open_log(folder / "predictions.sqlite") as class_log:
+    room = classroom.Classroom(model, class_log, folder / "class.json")
+    student = room.join(nickname="Mina")["student"]
+    request = classroom.drawing_request(room.state.code, student, drawing, label=7)  # what a phone sends
+    answer, new = room.submit(request)
+    print("the student sees:", answer["answer"])
+    print(f"the projector gets: round {answer['round']}, Mina drew {answer['label']}, the model read {answer['digit']}")
+    row = class_log.rows(source="class")[0]
+    print(f"the log keeps: source {row['source']!r}, true digit {row['true_label']}, digit {row['digit']}")
+    room.submit(request)  # the same drawing sent twice (a double tap): counted once
+    print("rows in the log after sending it twice:", class_log.count("class"))
 
 # %% [markdown]
 # ## What we learned
@@ -218,6 +268,8 @@ else:
 # - The model always ranks the ten digits, even for an X: it has no way to say "this is not a digit". Its
 #   probability says which digit a drawing looks most like, not whether it is a digit.
 # - Saved drawings make a personal test set, and a model can be tested on it like on MNIST's test set.
+# - In class mode, a whole class draws on their phones. Every drawing goes to the prediction log once, and
+#   the projector shows the class's accuracy and confusion matrix live.
 
 # %% [markdown]
 # ## Next

@@ -155,9 +155,10 @@ function startDrawing(session) {
           message: result.unsure ? result.answer : "",
         });
         const right = result.digit === result.label;
+        // The digit only: the pad shows how sure the model is (and "not sure: 7 or 1?" when it hesitates).
         sentLine.textContent = right
-          ? `Sent. You drew ${result.label} and the model said ${result.answer}. Clear the pad and draw another.`
-          : `Sent. You drew ${result.label}; the model said ${result.answer}. Clear the pad and draw another.`;
+          ? `Sent. You drew ${result.label} and the model said ${result.digit}. Clear the pad and draw another.`
+          : `Sent. You drew ${result.label}; the model said ${result.digit}. Clear the pad and draw another.`;
         sentLine.dataset.result = right ? "right" : "wrong";
         model.update({ status: reply.status === 200 ? "" : reply.data.error });
       } else {

@@ -17,15 +17,30 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tools"))
 import build_notebooks  # noqa: E402
 
-# Lessons 01_..., then appendix lessons A1_... (digits sort before capital letters).
-NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9A-Z][0-9]_*.ipynb"))
-SOURCES = sorted((REPO / "notebooks" / "src").glob("[0-9A-Z][0-9]_*.py"))
+# Lessons 01_..., then appendix lessons A1_... (digits sort before capital letters); the English edition,
+# then the Korean one (notebooks/ko/, same code: tests/test_editions.py).
+EDITION_FOLDERS = build_notebooks.EDITIONS
+NOTEBOOKS = [path for folder in EDITION_FOLDERS.values() for path in sorted(folder.glob("[0-9A-Z][0-9]_*.ipynb"))]
+SOURCES = [path for folder in EDITION_FOLDERS.values() for path in sorted((folder / "src").glob("[0-9A-Z][0-9]_*.py"))]
+
+
+def lesson_id(path: Path) -> str:
+    """``03_mlp`` for an English lesson's notebook or source, ``ko/03_mlp`` for a Korean one."""
+    return f"ko/{path.stem}" if "ko" in path.parts[len(REPO.parts):] else path.stem
+
+
+def is_korean(path: Path) -> bool:
+    return lesson_id(path).startswith("ko/")
 MAX_NOTEBOOK_BYTES = 1_200_000  # lesson 06 shows photos at projector size (about 1.1 MB)
 
 # The Setup cell (after the install cell): imports and lesson.start(), nothing a student must read past.
 MAX_SETUP_LINES = 8
 # The measured times the build writes at the top of each lesson.
 FULL_RUN = re.compile(r"\*\*Full run:\*\* (under a minute|about \d+ minutes?) on a 2-core CPU with AVX2 only")
+FULL_RUN_KO = re.compile(r"\*\*전체 실행:\*\* AVX2만 있는 2코어 CPU\(float32, 대부분의 노트북과 같음\)에서 (1분 미만|약 \d+분)")
+# The words of the first cell and of the last summary, in each edition.
+OPENING_WORDS = {False: ("**What you will learn:**", "**Builds on:**", "## What we learned"),
+                 True: ("**배울 내용:**", "**이어지는 내용:**", "## 배운 것")}  # fmt: skip
 # A line that can import TensorFlow: TensorFlow or Keras themselves, or the course library (its models,
 # training, plots and widgets import Keras, and config.import_keras_quietly() imports TensorFlow).
 IMPORTS_TENSORFLOW = re.compile(
@@ -35,11 +50,11 @@ IMPORTS_TENSORFLOW = re.compile(
 
 
 def test_every_source_has_a_notebook_and_back():
-    assert [path.stem for path in NOTEBOOKS] == [path.stem for path in SOURCES]
+    assert [lesson_id(path) for path in NOTEBOOKS] == [lesson_id(path) for path in SOURCES]
     assert len(NOTEBOOKS) >= 2
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_notebook_is_normalised(path):
     text = path.read_text(encoding="utf-8")
     notebook = nbformat.reads(text, as_version=4)
@@ -48,16 +63,16 @@ def test_notebook_is_normalised(path):
     nbformat.validate(notebook)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_notebook_cells_match_their_source(path):
     committed = nbformat.read(path, as_version=4)
-    source = jupytext.read(REPO / "notebooks" / "src" / f"{path.stem}.py", fmt="py:percent")
+    source = jupytext.read(build_notebooks.source_path(lesson_id(path)), fmt="py:percent")
     committed_cells = [(cell.cell_type, cell.source) for cell in committed.cells]
     source_cells = [(cell.cell_type, cell.source) for cell in source.cells]
     assert committed_cells == source_cells, "the .ipynb is older than its source: rebuild it"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_notebook_outputs_come_from_one_clean_run(path):
     notebook = nbformat.read(path, as_version=4)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -72,13 +87,15 @@ def test_notebook_outputs_come_from_one_clean_run(path):
     assert path.stat().st_size < MAX_NOTEBOOK_BYTES
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_notebook_starts_the_course_way(path):
     notebook = nbformat.read(path, as_version=4)
     first = notebook.cells[0].source
     assert first.startswith("# "), "first cell: one H1 title"
-    assert f"colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/{path.name}" in first
-    assert "**What you will learn:**" in first and "**Builds on:**" in first
+    relative = path.relative_to(REPO / "notebooks").as_posix()
+    assert f"colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/{relative}" in first
+    learn, builds_on, learned = OPENING_WORDS[is_korean(path)]
+    assert learn in first and builds_on in first
     install, setup = [cell.source for cell in notebook.cells if cell.cell_type == "code"][:2]
     assert install.startswith("try:\n    import mnist_course") and "except ImportError:" in install
     assert '%pip install -q "mnist-course @ git+https://github.com/mnist-course/mnist-course"' in install
@@ -88,9 +105,10 @@ def test_notebook_starts_the_course_way(path):
     assert start is not None, "the Setup cell calls lesson.start()"
     early = [line for line in lines[:start] if IMPORTS_TENSORFLOW.match(line) and "import lesson" not in line]
     assert not early, f"imported before lesson.start() quiets TensorFlow: {early}"
-    assert FULL_RUN.search(first), "the first cell states the measured full-run times (tools/build_notebooks.py)"
+    assert (FULL_RUN_KO if is_korean(path) else FULL_RUN).search(first), \
+        "the first cell states the measured full-run times (tools/build_notebooks.py)"
     headings = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
-    assert any("## What we learned" in text for text in headings)
+    assert any(learned in text for text in headings)
     titles = sum(line.startswith("# ") for text in headings for line in text.splitlines())
     assert titles == 1, "exactly one H1 title"
 
@@ -102,7 +120,7 @@ COLAB_BADGE = re.compile(
 COLAB_URL = "https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/{name}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_colab_metadata_is_present(path):
     """What Colab reads from the committed file: format 4, a Python 3 kernel, its own badge, the build's hints."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -121,13 +139,14 @@ def test_colab_metadata_is_present(path):
     first = notebook["cells"][0]
     assert first["cell_type"] == "markdown"
     badges = COLAB_BADGE.findall("".join(first["source"]))
-    assert badges == [COLAB_URL.format(name=path.name)], "one Colab badge that opens this very notebook"
+    relative = path.relative_to(REPO / "notebooks").as_posix()
+    assert badges == [COLAB_URL.format(name=relative)], "one Colab badge that opens this very notebook"
 
 
 # A percentage in a lesson's text ("about 98.7%") and in its outputs ("98.69%").
 PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.(\d+))?)\s?%")
 # A sentence that quotes a number from elsewhere says so: "99.09% (reference: the README's benchmark table)".
-REFERENCE_MARKER = "(reference"
+REFERENCE_MARKER = ("(reference", "(참고")
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(*`\[])")
 
@@ -157,7 +176,7 @@ HEADING = re.compile(r"^#{1,3} ", re.MULTILINE)
 
 def _is_summary(cell, index: int) -> bool:
     """The lesson's opening cell and its "What we learned" cell recall numbers shown anywhere in the lesson."""
-    return index == 0 or "## What we learned" in cell.source
+    return index == 0 or "## What we learned" in cell.source or "## 배운 것" in cell.source
 
 
 def prose_numbers_without_an_output(notebook) -> list[str]:
@@ -184,7 +203,7 @@ def prose_numbers_without_an_output(notebook) -> list[str]:
             continue
         printed = everywhere if _is_summary(cell, index) else printed_in.get(number, [])
         for sentence in _sentences(cell.source):
-            if REFERENCE_MARKER in sentence:
+            if any(marker in sentence for marker in REFERENCE_MARKER):
                 continue
             for value, decimals in PERCENT.findall(sentence):
                 digits = len(decimals or "")
@@ -196,7 +215,7 @@ def prose_numbers_without_an_output(notebook) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_text_quotes_only_numbers_its_section_prints(path):
     """Text says what the outputs show: each percentage in the prose is printed by a cell of its own section.
 
@@ -227,7 +246,7 @@ def test_the_number_check_finds_drift_and_numbers_printed_elsewhere():
 BUILD_MACHINE_FOLDER = re.compile(r"(?<![\w~$.])/(?:root|work|home|tmp|Users)/")
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_outputs_show_no_folder_of_the_build_machine(path):
     """Paths in outputs are printed with config.display_path: ~/..., $MNIST_COURSE_HOME/..., never /root/..."""
     text = _output_text(nbformat.read(path, as_version=4))
@@ -245,7 +264,7 @@ def test_each_build_gets_its_own_empty_course_home(monkeypatch, tmp_path):
     assert os.environ["MNIST_COURSE_HOME"] == str(tmp_path)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_students_see_no_infrastructure_words(path):
     """No visible nbval markers (tags do that job) and no environment-variable names in cells or outputs."""
     notebook = nbformat.read(path, as_version=4)
@@ -261,7 +280,7 @@ MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)|<img [^>]*src=\"([^\"]+)\""
 RAW_FILES = "https://raw.githubusercontent.com/mnist-course/mnist-course/main/"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lesson_id)
 def test_markdown_images_load_when_the_notebook_is_opened_alone(path):
     """On Colab a notebook is opened alone: images are absolute addresses of files in this repository."""
     notebook = nbformat.read(path, as_version=4)

@@ -11,6 +11,13 @@ what a committed notebook shows.
     python tools/build_notebooks.py 03_mlp 05_cnn   # some lessons
     python tools/build_notebooks.py notebooks/src/03_mlp.py   # a source path works too
     python tools/build_notebooks.py --fast 01_explore_mnist   # a quick try (never commit its outputs)
+    python tools/build_notebooks.py ko/03_mlp       # the Korean edition: notebooks/ko/src -> notebooks/ko
+    python tools/build_notebooks.py --edition all   # every lesson in both editions
+
+**Two editions.** The Korean lessons are ``notebooks/ko/src/NN_name.py``, built into ``notebooks/ko/``
+with the same tool (their code cells are the English ones; ``tests/test_editions.py`` checks it). A
+lesson's name ``ko/NN_name`` means its Korean edition. Their run times are kept as ``ko/NN_name`` and
+their ``**전체 실행:**`` line is written in Korean.
 
 Committed outputs always come from a full run of the committed source.
 
@@ -50,6 +57,9 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "notebooks" / "src"
 NOTEBOOKS = REPO / "notebooks"
 
+# The editions: where each one's sources are and where its notebooks go. "ko/03_mlp" is lesson 03 in Korean.
+EDITIONS = {"en": NOTEBOOKS, "ko": NOTEBOOKS / "ko"}
+
 # Developers and CI keep MNIST beside the project (never in git); lessons find it through this variable.
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist.npz"
 
@@ -59,13 +69,18 @@ COURSE_HOME_VARIABLE = "MNIST_COURSE_HOME"
 # Each lesson's measured full-run seconds, by kind of CPU (see cpu_kind).
 RUN_TIMES = SOURCES / "run_times.json"
 
-# The line at the top of each lesson that the build fills with the measured times.
+# The line at the top of each lesson that the build fills with the measured times (one per edition).
 FULL_RUN_LINE = "**Full run:**"
+FULL_RUN_LINES = {"en": FULL_RUN_LINE, "ko": "**전체 실행:**"}
 
 # The two kinds of CPU a lesson's time is given for, in the words the lessons use.
 CPU_WORDS = {
     "avx2_float32": "on a 2-core CPU with AVX2 only (float32, as on most laptops)",
     "avx512_bfloat16": "with AVX-512 and bfloat16",
+}
+CPU_WORDS_KO = {
+    "avx2_float32": "AVX2만 있는 2코어 CPU(float32, 대부분의 노트북과 같음)에서",
+    "avx512_bfloat16": "AVX-512와 bfloat16이 있는 CPU에서",
 }
 
 # Lessons that load models trained beforehand: the record of their files (see --models).
@@ -111,9 +126,35 @@ def dumps(notebook: nbformat.NotebookNode) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def edition_of(name: str) -> tuple[str, str]:
+    """``("ko", "03_mlp")`` for ``ko/03_mlp``; ``("en", "03_mlp")`` for ``03_mlp``."""
+    edition, _, lesson = name.rpartition("/")
+    return (edition or "en"), lesson
+
+
+def source_path(name: str) -> Path:
+    """The jupytext source of a lesson: ``notebooks/src/NAME.py`` or ``notebooks/ko/src/NAME.py``."""
+    edition, lesson = edition_of(name)
+    return EDITIONS[edition] / "src" / f"{lesson}.py"
+
+
+def notebook_path(name: str) -> Path:
+    """The built notebook of a lesson: ``notebooks/NAME.ipynb`` or ``notebooks/ko/NAME.ipynb``."""
+    edition, lesson = edition_of(name)
+    return EDITIONS[edition] / f"{lesson}.ipynb"
+
+
+def lesson_name(argument: str) -> str:
+    """A lesson's name from what the command line gave: ``03_mlp``, ``ko/03_mlp`` or a source path."""
+    path = Path(argument)
+    if path.suffix == ".py":
+        return f"ko/{path.stem}" if "ko" in path.parts else path.stem
+    return argument
+
+
 def source_notebook(name: str) -> nbformat.NotebookNode:
-    """Read ``notebooks/src/NAME.py`` as a notebook (no outputs)."""
-    return jupytext.read(SOURCES / f"{name}.py", fmt="py:percent")
+    """Read a lesson's source (``notebooks/src/NAME.py``, or ``notebooks/ko/src/`` for ``ko/NAME``) as a notebook."""
+    return jupytext.read(source_path(name), fmt="py:percent")
 
 
 @contextlib.contextmanager
@@ -161,27 +202,35 @@ def record_run_time(name: str, kind: str, seconds: float) -> dict:
     return times[name]
 
 
-def minutes_words(seconds: float) -> str:
+def minutes_words(seconds: float, edition: str = "en") -> str:
+    minutes = round(seconds / 60)
+    if edition == "ko":
+        return "1분 미만" if seconds < 60 else f"약 {minutes}분"
     if seconds < 60:
         return "under a minute"
-    minutes = round(seconds / 60)
     return "about 1 minute" if minutes == 1 else f"about {minutes} minutes"
 
 
-def full_run_line(times: dict) -> str:
+def full_run_line(times: dict, edition: str = "en") -> str:
     """The ``**Full run:**`` line from a lesson's measured times (both kinds of CPU where measured)."""
+    label = FULL_RUN_LINES[edition]
+    if edition == "ko":
+        parts = [f"{words} {minutes_words(times[kind], edition)}" for kind, words in CPU_WORDS_KO.items() if kind in times]
+        if not parts:
+            return f"{label} 아직 측정하지 않았습니다."
+        return f"{label} " + ", ".join(parts) + ". 이 페이지를 빌드할 때 측정했습니다."
     parts = [f"{minutes_words(times[kind])} {words}" for kind, words in CPU_WORDS.items() if kind in times]
     if not parts:
-        return f"{FULL_RUN_LINE} not measured yet."
-    return f"{FULL_RUN_LINE} " + "; ".join(parts) + ". Measured by the build of this page."
+        return f"{label} not measured yet."
+    return f"{label} " + "; ".join(parts) + ". Measured by the build of this page."
 
 
 def with_full_run_line(markdown: str, line: str) -> str:
-    """``markdown`` with its ``**Full run:**`` line replaced by ``line`` (``markdown`` must have one)."""
+    """``markdown`` with its ``**Full run:**`` (or ``**전체 실행:**``) line replaced by ``line``."""
     lines = markdown.splitlines()
-    found = [number for number, text in enumerate(lines) if text.lstrip("# ").startswith(FULL_RUN_LINE)]
+    found = [number for number, text in enumerate(lines) if text.lstrip("# ").startswith(tuple(FULL_RUN_LINES.values()))]
     if not found:
-        raise SystemExit(f"the first cell has no line starting with {FULL_RUN_LINE}")
+        raise SystemExit(f"the first cell has no line starting with {' or '.join(FULL_RUN_LINES.values())}")
     prefix = lines[found[0]][: len(lines[found[0]]) - len(lines[found[0]].lstrip("# "))]
     lines[found[0]] = prefix + line
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
@@ -199,9 +248,9 @@ def times_table(times: dict) -> str:
 
 def write_full_run_line(name: str, notebook: nbformat.NotebookNode, times: dict) -> None:
     """Write the measured times into the lesson's source and into its (built) notebook's first cell."""
-    line = full_run_line(times)
-    source_path = SOURCES / f"{name}.py"
-    source_path.write_text(with_full_run_line(source_path.read_text(encoding="utf-8"), line), encoding="utf-8")
+    line = full_run_line(times, edition_of(name)[0])
+    source = source_path(name)
+    source.write_text(with_full_run_line(source.read_text(encoding="utf-8"), line), encoding="utf-8")
     notebook.cells[0].source = with_full_run_line(notebook.cells[0].source, line)
 
 
@@ -213,7 +262,7 @@ def model_files(folder: Path) -> dict[str, str]:
 
 def check_models(name: str, folder: Path, record: bool) -> None:
     """Refuse a folder of models whose files differ from the ones recorded for the lesson (or record them)."""
-    record_path = MODEL_RECORDS.get(name)
+    record_path = MODEL_RECORDS.get(edition_of(name)[1])  # both editions load the same models
     if record_path is None:
         return
     found = model_files(folder)
@@ -245,7 +294,7 @@ def build(name: str, fast: bool, timeout: int, models_from: Path | None = None) 
         notebook,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        resources={"metadata": {"path": str(notebook_path(name).parent)}},  # the kernel starts where the notebook is
     )
     started = time.perf_counter()
     with fresh_course_home() as home:
@@ -261,7 +310,7 @@ def build(name: str, fast: bool, timeout: int, models_from: Path | None = None) 
         kind = cpu_kind()
         times = record_run_time(name, kind, seconds) if kind else load_run_times().get(name, {})
         write_full_run_line(name, notebook, times)
-    target = NOTEBOOKS / f"{name}.ipynb"
+    target = notebook_path(name)
     target.write_text(dumps(normalise(notebook)), encoding="utf-8")
     return seconds
 
@@ -272,7 +321,7 @@ def update_text(name: str) -> None:
     For a change of wording only: markdown cells may change, come or go, but every code cell must be
     exactly as it was built, else the lesson must run again (a full build).
     """
-    source, target = source_notebook(name), NOTEBOOKS / f"{name}.ipynb"
+    source, target = source_notebook(name), notebook_path(name)
     built = nbformat.read(target, as_version=4)
     built_code = [cell for cell in built.cells if cell.cell_type == "code"]
     source_code = [cell for cell in source.cells if cell.cell_type == "code"]
@@ -286,7 +335,9 @@ def update_text(name: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*",
-                        help="lessons like 03_mlp or notebooks/src/03_mlp.py (default: all)")
+                        help="lessons like 03_mlp, ko/03_mlp or notebooks/src/03_mlp.py (default: all of --edition)")
+    parser.add_argument("--edition", choices=["en", "ko", "all"], default="en",
+                        help="with no lesson names: the English lessons (default), the Korean ones, or all")
     parser.add_argument("--fast", action="store_true", help="run in fast mode (for trying things; never commit)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds one cell may take")
     parser.add_argument("--text-only", action="store_true",
@@ -299,10 +350,13 @@ def main() -> int:
     parser.add_argument("--record-models", action="store_true",
                         help="record the SHA-256 of the --models files as the lesson's (after training new ones)")
     args = parser.parse_args()
-    names = [Path(name).stem for name in args.names] or sorted(path.stem for path in SOURCES.glob("[0-9A-Z][0-9]_*.py"))
+    editions = list(EDITIONS) if args.edition == "all" else [args.edition]
+    names = [lesson_name(name) for name in args.names] or [
+        (f"{edition}/" if edition != "en" else "") + path.stem
+        for edition in editions for path in sorted((EDITIONS[edition] / "src").glob("[0-9A-Z][0-9]_*.py"))]  # fmt: skip
     for name in names:
-        if not (SOURCES / f"{name}.py").is_file():
-            print(f"no source notebooks/src/{name}.py", file=sys.stderr)
+        if not source_path(name).is_file():
+            print(f"no source {source_path(name).relative_to(REPO)}", file=sys.stderr)
             return 2
     if args.times:
         print(times_table(load_run_times()))
@@ -317,7 +371,7 @@ def main() -> int:
             check_models(name, args.models, record=args.record_models)
     for name in names:
         seconds = build(name, fast=args.fast, timeout=args.timeout, models_from=args.models)
-        size = (NOTEBOOKS / f"{name}.ipynb").stat().st_size / 1024
+        size = notebook_path(name).stat().st_size / 1024
         mode = "fast" if args.fast else f"full mode ({cpu_kind()})"
         print(f"{name}: {seconds:6.1f} s in {mode}, {size:.0f} KiB", flush=True)
     return 0

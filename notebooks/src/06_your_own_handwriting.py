@@ -57,8 +57,9 @@ model = training.load_or_train_cnn()
 import subprocess
 from pathlib import Path
 
-ASSETS = Path("../assets") if Path("../assets").is_dir() else Path("assets")
-if not ASSETS.is_dir():  # Colab: fetch the sample pictures of the course
+# The course's assets folder, seen from notebooks/, notebooks/ko/ or the course folder itself
+ASSETS = next((Path(folder) for folder in ("../assets", "../../assets", "assets") if Path(folder).is_dir()), None)
+if ASSETS is None:  # Colab: fetch the sample pictures of the course
     subprocess.run(["git", "clone", "-q", "--depth", "1", "https://github.com/mnist-course/mnist-course",
                     "/content/mnist-course"], check=True)
     ASSETS = Path("/content/mnist-course/assets")

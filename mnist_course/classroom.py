@@ -626,6 +626,7 @@ def make_app(classroom: Classroom, join_url: str = ""):
         Route("/api/teacher/round", guarded(api_round), methods=["POST"]),
         Route("/api/teacher/drawings.csv", guarded(api_csv)),
         Route("/health", guarded(health)),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),  # no icon: and no 404 in the console
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: _method_not_allowed})
     app.state.classroom = classroom

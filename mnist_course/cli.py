@@ -1,4 +1,4 @@
-"""The ``mnist-course`` command: train, evaluate, predict, draw, serve, log and report from a terminal.
+"""The ``mnist-course`` command: train, evaluate, predict, draw, serve, class, log and report from a terminal.
 
 This module only parses the arguments and calls the command's ``run(args)`` in
 ``mnist_course/commands/`` (one module per command). Every command prints one clear line for bad

@@ -29,7 +29,10 @@ import pytest
 from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, SEVEN, _draw, _free_port, _stop, require_browser
 
 REPO = Path(__file__).resolve().parent.parent
-LESSONS = {"06": "06_your_own_handwriting.ipynb", "07": "07_drawing_pad.ipynb"}
+LESSONS = {"06": "06_your_own_handwriting.ipynb", "07": "07_drawing_pad.ipynb", "ko07": "ko/07_drawing_pad.ipynb"}
+# What the pad says before anything is drawn, and its Save button, in each edition (the Korean lesson's
+# lesson.start(language="ko") makes the pad speak Korean).
+PAD_WORDS = {"07": ("draw a digit", "Save"), "ko07": ("숫자를 그려 보세요", "저장")}
 UPLOAD_LABEL = 3  # the digit in the uploaded photo; the fast-mode CNN reads this picture as a 3
 UPLOAD_NAME = "my_handwritten_3.jpg"
 DRAWN_DIGIT = "7"  # the pad test draws tests/test_browser.py's SEVEN
@@ -61,6 +64,7 @@ def lab_server(tmp_path_factory):
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
+        (root / "notebooks" / name).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, root / "notebooks" / name)
     shutil.copytree(REPO / "assets", root / "assets")  # lesson 06 reads ../assets, 07 shows ../assets/drawing_pad.png
 
@@ -237,13 +241,16 @@ def _wait_until_still(locator, seconds: float = 30) -> None:
     pytest.fail(f"the element kept moving for {seconds} s (last place: {last})")
 
 
-def test_lesson_07_pad_reads_a_drawn_digit(browser, lab_server):
-    page = _open_and_run_all(browser, lab_server, "07")
+@pytest.mark.parametrize("lesson", ["07", "ko07"], ids=["english", "korean"])
+def test_lesson_07_pad_reads_a_drawn_digit(browser, lab_server, lesson):
+    page = _open_and_run_all(browser, lab_server, lesson)
     try:
         pad = page.locator(".mnist-pad[data-ready=true]")
         pad.wait_for(timeout=60_000)
         pad.scroll_into_view_if_needed()
-        assert page.locator(".mnist-pad-confidence").text_content() == "draw a digit"
+        blank, save = PAD_WORDS[lesson]
+        assert page.locator(".mnist-pad-confidence").text_content() == blank
+        assert page.locator(".mnist-pad button.mnist-pad-button").last.text_content() == save
         _wait_until_still(page.locator(".mnist-pad-canvas"))
         _draw(page, SEVEN)
         strokes = pad.get_attribute("data-strokes")
@@ -253,10 +260,10 @@ def test_lesson_07_pad_reads_a_drawn_digit(browser, lab_server):
         except Exception:  # Playwright's TimeoutError: say what the pad shows, and keep a screenshot
             shown = page.locator(".mnist-pad-confidence").text_content()
             pytest.fail(f"the pad gave no answer in 60 s; it shows {shown!r}; notebook: {_notebook_state(page)}"
-                        f" (screenshot: {_screenshot(page, 'jupyterlab_lesson07_failed')})")  # fmt: skip
+                        f" (screenshot: {_screenshot(page, f'jupyterlab_lesson{lesson}_failed')})")  # fmt: skip
         shown = page.locator(".mnist-pad-digit").text_content()
         assert pad.get_attribute("data-prediction") == shown
         assert shown == DRAWN_DIGIT, f"a clear {DRAWN_DIGIT} drawn in JupyterLab was read as {shown}"
-        _finish(page, "07")
+        _finish(page, lesson)
     finally:
         _close(page)

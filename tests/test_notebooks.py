@@ -148,7 +148,7 @@ PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.(\d+))?)\s?%")
 # A sentence that quotes a number from elsewhere says so: "99.09% (reference: the README's benchmark table)".
 REFERENCE_MARKER = ("(reference", "(참고")
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(*`\[])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(*`\[\uac00-\ud7a3])")  # a capital, or Hangul (Korean)
 
 
 def _output_text(notebook) -> str:

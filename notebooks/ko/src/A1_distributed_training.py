@@ -1,28 +1,28 @@
 # %% [markdown]
-# # A1 · 컴퓨터 한 대로는 부족할 때: 같은 CNN을 여러 장치와 여러 워커에서 훈련하기
+# # A1 · 컴퓨터 한 대로는 부족할 때: 같은 CNN을 여러 장치와 여러 워커에서 학습하기
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/mnist-course/mnist-course/blob/main/notebooks/ko/A1_distributed_training.ipynb)
 #
 # **배울 내용:**
 #
-# - TensorFlow의 분산 엔진인 `tf.distribute`가 Keras 모델 하나를 여러 장치(device)에서 훈련하는 방법
+# - TensorFlow의 분산 엔진인 `tf.distribute`가 Keras 모델 하나를 여러 장치(device)에서 학습하는 방법
 #   (`MirroredStrategy`)
-# - 여러 프로세스나 여러 컴퓨터에서 훈련하는 방법(`MultiWorkerMirroredStrategy`)
+# - 여러 프로세스나 여러 컴퓨터에서 학습하는 방법(`MultiWorkerMirroredStrategy`)
 # - 이것이 배치(batch) 크기와 학습률(learning rate)을 어떻게 바꾸는지
 # - `model.fit`이 배치마다 하는 일
-# - 워커 하나를 잃어도 훈련이 살아남는 방법, 그리고 이 모든 것이 언제 훈련을 빠르게 하는지
+# - 워커 하나를 잃어도 학습이 살아남는 방법, 그리고 이 모든 것이 언제 학습을 빠르게 하는지
 #
-# **이어지는 내용:** 05강(강좌의 합성곱 신경망(convolutional neural network, CNN)과 그 훈련 레시피). 이 강의는
-# 부록입니다. 더 큰 모델을 훈련할 때를 위해 강좌 너머를 살펴봅니다.
+# **이어지는 내용:** 05강(강좌의 합성곱 신경망(convolutional neural network, CNN)과 그 학습 레시피). 이 강의는
+# 부록입니다. 더 큰 모델을 학습할 때를 위해 강좌 너머를 살펴봅니다.
 #
-# **전체 실행:** (빌드가 측정한 시간을 여기에 씁니다)
+# **전체 실행:** AVX2만 있는 2코어 CPU(float32, 대부분의 노트북과 같음)에서 약 3분, AVX-512와 bfloat16이 있는 CPU에서 약 2분. 이 페이지를 빌드할 때 측정했습니다.
 
 # %% [markdown]
 # ## 준비
 #
-# 첫 번째 셀은 강좌 라이브러리가 없으면 설치합니다(Google Colab에서, 약 30초 걸립니다).
+# 첫 번째 셀은 강좌 라이브러리가 없을 때 설치합니다(Google Colab에서, 약 30초 걸립니다).
 # 두 번째 셀은 강의를 시작합니다. `lesson.start()`는 TensorFlow의 시작 메시지를 숨기고, 버전을 확인하고,
-# 랜덤 시드(random seed)를 정합니다. `FAST`는 빠른 테스트 실행에서만 True입니다.
+# 난수 시드를 정합니다. `FAST`는 빠른 테스트 실행에서만 True입니다.
 
 # %%
 try:
@@ -43,8 +43,8 @@ from mnist_course import config, data, distributed, models, training
 # %% [markdown]
 # ## 질문
 #
-# 더 큰 모델이나 훨씬 많은 데이터는 장치 하나로 훈련하면 며칠이 걸릴 수 있습니다. 그럴 때는 여러 장치에서
-# 동시에 훈련할 수 있습니다. 컴퓨터 한 대에 있는 GPU들, TPU, 또는 여러 대의 컴퓨터입니다. TensorFlow는
+# 더 큰 모델이나 훨씬 많은 데이터는 장치 하나로 학습하면 며칠이 걸릴 수 있습니다. 그럴 때는 여러 장치에서
+# 동시에 학습할 수 있습니다. 컴퓨터 한 대에 있는 GPU들, TPU, 또는 여러 대의 컴퓨터입니다. TensorFlow는
 # 여러분이 이미 아는 같은 Keras 모델로 이 일을 합니다. 우리는 **전략**(strategy)만 고르면 됩니다:
 #
 # - `MirroredStrategy`: 프로그램 하나, 같은 컴퓨터 안의 여러 장치
@@ -61,7 +61,7 @@ print("CPU cores:", os.cpu_count(), "/ GPUs:", len(tf.config.list_physical_devic
 # %% [markdown]
 # 이 페이지를 빌드한 컴퓨터에는 GPU가 없고, 위에 출력된 CPU 코어만 있습니다. 그래서 장치와 컴퓨터를 직접
 # 만듭니다. CPU를 장치 두 개로 나누고, 이 컴퓨터에서 워커 프로그램 두 개를 시작합니다. 아래에 보이는 것은
-# 모두 진짜 훈련이고, 결과도 진짜입니다. 다만 속도는 실제 하드웨어에서 얻을 속도와 다릅니다. 그 이유는
+# 모두 진짜 학습이고, 결과도 진짜입니다. 다만 속도는 실제 하드웨어에서 얻을 속도와 다릅니다. 그 이유는
 # 5절에서 설명합니다.
 
 # %% [markdown]
@@ -82,7 +82,7 @@ print("replicas in sync:", strategy.num_replicas_in_sync)
 
 # %% [markdown]
 # 강좌 CNN의 데이터와 레시피입니다(05강). 모든 실행을 짧고 똑같이 하려고,
-# 06강의 데이터 증강(data augmentation)을 끕니다. 그리고 모든 실행을 같은 수의 에포크(epoch) 동안 훈련합니다.
+# 06강의 데이터 증강(data augmentation)을 끕니다. 그리고 모든 실행을 같은 수의 에포크(epoch) 동안 학습합니다.
 
 # %%
 import time
@@ -112,7 +112,7 @@ def add_result(name, replicas, batch_size, learning_rate, seconds, model):
 # %% [markdown]
 # ### 실행 A: 장치 하나
 #
-# 05강처럼 `training.train`으로 훈련한 기본 강좌 CNN입니다(위에서 말했듯이 데이터 증강은 없습니다).
+# 05강처럼 `training.train`으로 학습한 기본 강좌 CNN입니다(위에서 말했듯이 데이터 증강은 없습니다).
 # 다른 실행은 모두 이 실행과 비교합니다.
 
 # %%
@@ -125,7 +125,7 @@ add_result("A: one device", 1, recipe.batch_size, recipe.peak_learning_rate, tim
 # %% [markdown]
 # ### 실행 B: 장치 두 개, 같은 배치
 #
-# 전략을 쓰면 코드에서 딱 하나만 바뀝니다. 모델을 `strategy.scope()` 안에서 만듭니다(여기서는 훈련도 그
+# 전략을 쓰면 코드에서 딱 하나만 바뀝니다. 모델을 `strategy.scope()` 안에서 만듭니다(여기서는 학습도 그
 # 안에서 합니다). 그러면 이미지 256개로 된 배치마다 다음 일이 일어납니다:
 #
 # 1. 각 장치는 모델의 사본을 하나씩 가집니다(**복제본**, replica).
@@ -226,7 +226,7 @@ def train_step(images, labels):
 
 # %% [markdown]
 # `strategy.experimental_distribute_dataset`은 데이터셋의 모든 배치를 장치들에 나눕니다. 몇 단계를
-# 훈련하면서 각 장치가 무엇을 받는지 봅니다.
+# 학습하면서 각 장치가 무엇을 받는지 봅니다.
 
 # %%
 batches = tf.data.Dataset.from_tensor_slices((data.add_channel(train_images), data.one_hot(train_labels)))
@@ -268,7 +268,7 @@ for tf_config in distributed.local_tf_configs(2):
 #    묶습니다. 그러면 `strategy.experimental_distribute_dataset`이 각 워커에게 모든 배치의 자기 절반을
 #    줍니다(**자동 샤딩**, auto-sharding). 마지막의 다 차지 않은 배치는 버립니다. 한 단계를 더 가진 워커는
 #    다른 워커를 영원히 기다리게 되기 때문입니다.
-# 4. 2절과 같은 훈련 단계로 훈련합니다.
+# 4. 2절과 같은 학습 단계로 학습합니다.
 # 5. 에포크마다 체크포인트를 저장합니다. 그리고 치프가 모델을 저장합니다.
 #
 # `distributed.local_workers`는 워커를 시작하고, `with` 블록 안에서 워커를 기다립니다. 블록이 끝나면,
@@ -300,10 +300,10 @@ for index in range(2):
 # 강좌의 테스트는 새 Keras가 나올 때마다 이것을 확인합니다. `fit`이 동작하게 되면, 이 강의는 `fit`을
 # 쓸 것입니다(4절의 체크포인트에는 `keras.callbacks.BackupAndRestore`를 씁니다).
 #
-# 우리가 직접 만든 훈련 단계에는 이 문제가 없습니다. 그리고 이 훈련 단계는 어차피 `fit`이 할 일을 그대로
+# 우리가 직접 만든 학습 단계에는 이 문제가 없습니다. 그리고 이 학습 단계는 어차피 `fit`이 할 일을 그대로
 # 보여 줍니다.
 #
-# ### 워커 두 개, 직접 만든 훈련 단계
+# ### 워커 두 개, 직접 만든 학습 단계
 
 # %%
 worker_args = [*small, "--epochs", EPOCHS, "--no-augment", "--seed", 42]
@@ -318,7 +318,7 @@ model_workers = training.load_model(runs / "two-workers" / distributed.MODEL_FIL
 add_result("D: two workers, own step", 2, recipe.batch_size, recipe.peak_learning_rate, train_seconds, model_workers)
 
 # %% [markdown]
-# 두 워커가 정말 각자 자기 절반으로 일했을까요? 각 워커는 보고서를 썼고, 마지막 에포크에 훈련한 이미지의
+# 두 워커가 정말 각자 자기 절반으로 일했을까요? 각 워커는 보고서를 썼고, 마지막 에포크에 학습한 이미지의
 # 번호도 기록했습니다(`distributed.read_report`).
 
 # %%
@@ -333,8 +333,8 @@ print("images trained on in the last epoch:", len(np.union1d(seen[0], seen[1])),
 
 # %% [markdown]
 # 두 워커는 같은 수의 단계를 실행했고, 같은 손실을 출력합니다. 그 손실은 전체 배치의 손실이고,
-# `strategy.reduce`가 워커들에 걸쳐 더한 값입니다. 두 워커는 서로 다른 이미지로 훈련했습니다. 둘을 합치면
-# 마지막의 다 차지 않은 배치를 빼고 모든 이미지로 훈련했습니다.
+# `strategy.reduce`가 워커들에 걸쳐 더한 값입니다. 두 워커는 서로 다른 이미지로 학습했습니다. 둘을 합치면
+# 마지막의 다 차지 않은 배치를 빼고 모든 이미지로 학습했습니다.
 #
 # ### 모든 실행을 나란히
 
@@ -352,24 +352,24 @@ print(f"test accuracy from {min(accuracies):.2%} to {max(accuracies):.2%}: "
 #
 # - **같은 정확도.** 네 실행 모두 테스트 이미지 10,000개에서 약 99%에 이릅니다. 서로의 차이는 한 포인트에도
 #   훨씬 못 미칩니다(마지막 줄). 장치 두 개나 워커 두 개도 장치 하나와 같은 모델을 학습합니다. 동기식 데이터
-#   병렬 처리는 훈련의 수학을 바꾸지 않습니다.
+#   병렬 처리는 학습의 수학을 바꾸지 않습니다.
 # - **비례해서 키운 레시피도 잘 됩니다.** 실행 C는 실행 B의 절반만큼 단계를 밟았습니다. 각 단계는 이미지가
 #   두 배, 학습률도 두 배였습니다. 그리고 같은 정확도에 이르렀습니다.
-# - **여기서는 빨라지지 않습니다.** "time / A" 열은 각 실행의 훈련 시간을 장치 하나일 때와 비교합니다. 이
+# - **여기서는 빨라지지 않습니다.** "time / A" 열은 각 실행의 학습 시간을 장치 하나일 때와 비교합니다. 이
 #   컴퓨터에서는 어떤 실행도 장치 하나보다 확실히 빠르지 않고, 워커 두 개가 가장 느립니다. 5절에서 그 이유와,
 #   언제 달라지는지를 설명합니다.
 
 # %% [markdown]
 # ## 4. 워커가 죽으면: 체크포인트
 #
-# 여러 컴퓨터로 여러 시간 동안 훈련하면, 언젠가는 컴퓨터 한 대가 고장 납니다. 동기식 훈련에서는 모든
+# 여러 컴퓨터로 여러 시간 동안 학습하면, 언젠가는 컴퓨터 한 대가 고장 납니다. 동기식 학습에서는 모든
 # 워커가 단계마다 다른 모든 워커를 기다립니다. 그래서 워커 하나가 죽으면 나머지도 계속할 수 없습니다.
 #
 # 해답은 **체크포인트**입니다. 각 워커는 에포크마다 `tf.train.CheckpointManager`로 모델, 옵티마이저(optimizer),
 # 에포크 번호를 저장합니다. 진짜 폴더에는 치프만 씁니다. 실제 클러스터에서는 그 폴더가 공유 저장소에
 # 있습니다. 워커는 시작할 때 체크포인트를 찾고, 찾으면 거기서부터 이어 갑니다.
 #
-# MNIST의 더 작은 부분으로 3 에포크 동안 훈련하고, 에포크 1의 체크포인트가 저장될 때까지 기다립니다.
+# MNIST의 더 작은 부분으로 3 에포크 동안 학습하고, 에포크 1의 체크포인트가 저장될 때까지 기다립니다.
 # 그다음 워커 1을 SIGKILL로 죽입니다. 프로그램은 정리할 기회도 없이 바로 끝납니다. 컴퓨터의 전원이 나간
 # 것과 같습니다.
 
@@ -391,7 +391,7 @@ print(workers.last_error(0))
 
 # %% [markdown]
 # 워커 0은 영원히 기다리지 않았습니다. TensorFlow는 워커 1이 사라진 것을 알아채고, 오류와 함께 워커 0을
-# 멈췄습니다. 알아챈 이유는 워커 1이 더 이상 대답하지 않았거나, 워커 1의 하트비트(heartbeat)가 멈췄기
+# 멈췄습니다. 알아챈 이유는 워커 1이 더 이상 대답하지 않았거나, 그 워커의 하트비트(heartbeat)가 멈췄기
 # 때문입니다. (하트비트는 "살아 있습니다"라는 작은 메시지입니다.) 클러스터에서는 이제 작업 스케줄러가
 # 워커를 다시 시작합니다. 우리도 똑같이 합니다. 같은 명령, 같은 실행 폴더를 씁니다.
 
@@ -404,8 +404,8 @@ model_fault = training.load_model(runs / "fault" / distributed.MODEL_FILE)
 print(f"test accuracy after the restart: {training.evaluate(model_fault, test_images, test_labels)['accuracy']:.2%}")
 
 # %% [markdown]
-# 다시 시작한 워커는 에포크 1부터 다시 훈련하지 않았습니다. 체크포인트를 불러오고, 빠진 에포크만
-# 훈련했습니다. 여러 시간 걸리는 실행도 잃는 작업은 많아야 한 에포크입니다.
+# 다시 시작한 워커는 에포크 1부터 다시 학습하지 않았습니다. 체크포인트를 불러오고, 빠진 에포크만
+# 학습했습니다. 여러 시간 걸리는 실행도 잃는 작업은 많아야 한 에포크입니다.
 #
 # ## 5. 실제 하드웨어에서
 #
@@ -415,13 +415,13 @@ print(f"test accuracy after the restart: {training.evaluate(model_fault, test_im
 #   그리고 NVIDIA의 NCCL 라이브러리로 기울기를 더합니다. `distributed.strategy_for()`도 똑같이 합니다.
 #   GPU가 없으면 (여기서처럼) CPU를 장치들로 나눕니다.
 # - **Colab의 TPU:** TPU에는 코어가 여러 개 있습니다. `tf.distribute.TPUStrategy`는 배치를 그 코어들에
-#   나눕니다. TensorFlow의 TPU 안내서는 먼저 TPU에 연결하는 줄들을 보여 줍니다. 먼저
+#   나눕니다. TensorFlow의 TPU 안내서는 TPU에 먼저 연결하는 줄들을 보여 줍니다. 처음은
 #   `resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu="")`, 그다음
 #   `tf.config.experimental_connect_to_cluster(resolver)`, `tf.tpu.experimental.initialize_tpu_system(resolver)`,
 #   마지막으로 `strategy = tf.distribute.TPUStrategy(resolver)`입니다.
 # - **컴퓨터 여러 대:** 컴퓨터마다 같은 워커 프로그램을 시작합니다. 각 프로그램에는 실제 주소
-#   (`"10.0.0.1:2222"`, `"10.0.0.2:2222"`, ...)를 나열한 `TF_CONFIG`를 줍니다. 작업 스케줄러(훈련 오퍼레이터를
-#   쓰는 Kubernetes, Slurm, 클라우드 훈련 서비스)는 `TF_CONFIG`를 대신 설정해 줍니다. 체크포인트 폴더는
+#   (`"10.0.0.1:2222"`, `"10.0.0.2:2222"`, ...)를 나열한 `TF_CONFIG`를 줍니다. 작업 스케줄러(학습 오퍼레이터를
+#   쓰는 Kubernetes, Slurm, 클라우드 학습 서비스)는 `TF_CONFIG`를 대신 설정해 줍니다. 체크포인트 폴더는
 #   모든 워커가 읽을 수 있는 저장소에 있어야 합니다. 클라우드 버킷이 그 예입니다.
 #
 # 이 컴퓨터에서 `distributed.strategy_for()`는 GPU를 찾지 못하고, 1절의 CPU 장치 두 개를 씁니다:
@@ -432,7 +432,7 @@ print([device.split("/")[-1] for device in distributed.strategy_for().extended.w
 # %% [markdown]
 # ### 솔직한 숫자: 여기서는 왜 더 느린가, 언제 도움이 되는가
 #
-# 이 컴퓨터에서는 분산 훈련이 시간만 더 들었습니다. 이유는 세 가지입니다:
+# 이 컴퓨터에서는 분산 학습이 시간만 더 들었습니다. 이유는 세 가지입니다:
 #
 # 1. **추가 계산 능력이 없습니다.** 논리 장치 두 개와 워커 두 개는 같은 CPU 코어를 나눠 씁니다. 장치
 #    하나가 이미 코어를 모두 썼습니다.
@@ -442,7 +442,7 @@ print([device.split("/")[-1] for device in distributed.strategy_for().extended.w
 # 3. **단계가 짧습니다.** 작은 강좌 CNN의 한 단계는 몇 밀리초밖에 걸리지 않습니다. 그래서 이 고정 비용이
 #    실제 작업에 비해 큽니다.
 #
-# 분산 훈련은 장치마다 자기 계산 능력을 가져올 때 도움이 됩니다. GPU, TPU의 코어, 더 많은 컴퓨터가 그렇습니다.
+# 분산 학습은 장치마다 자기 계산 능력을 가져올 때 도움이 됩니다. GPU, TPU의 코어, 더 많은 컴퓨터가 그렇습니다.
 # 또 한 단계가 기울기를 주고받는 시간보다 훨씬 오래 걸려야 합니다. 즉 큰 모델, 큰 이미지, 큰 배치, 그리고
 # 빠른 연결(GPU 사이의 NVLink, 컴퓨터 사이의 빠른 네트워크)이 필요합니다.
 #
@@ -480,21 +480,21 @@ print("This lesson's runs folder is gone:", not runs.exists())
 # %% [markdown]
 # ## 배운 것
 #
-# - `tf.distribute`는 같은 Keras 모델을 여러 장치에서 훈련합니다. 모델을 `strategy.scope()` 안에서 만들면
+# - `tf.distribute`는 같은 Keras 모델을 여러 장치에서 학습합니다. 모델을 `strategy.scope()` 안에서 만들면
 #   됩니다. `MirroredStrategy`는 컴퓨터 한 대의 장치들을, `MultiWorkerMirroredStrategy`는 여러 프로그램이나
 #   여러 컴퓨터를, `TPUStrategy`는 TPU를 씁니다.
 # - 동기식 데이터 병렬 처리는 각 배치를 나누고, 기울기를 더하고, 모델의 모든 사본을 같게 유지합니다.
 #   그래서 정확도는 장치 하나일 때와 같습니다.
 # - 장치가 N개이면 장치마다의 배치를 그대로 둡니다. 그래서 전체 배치와 학습률이 N배로 커집니다(처음에
 #   워밍업을 합니다).
-# - 분산 훈련 단계는 `strategy.run`, 전체 배치 크기로 나눈 손실(`tf.nn.compute_average_loss`), 옵티마이저가
+# - 분산 학습 단계는 `strategy.run`, 전체 배치 크기로 나눈 손실(`tf.nn.compute_average_loss`), 옵티마이저가
 #   더하는 기울기, 그리고 `strategy.reduce`로 이루어집니다. `fit`이 우리 대신 하는 일이 바로 이것입니다.
 #   워커가 여러 개일 때 `fit`이 실패하는 동안(Keras 3.15)에는 이것을 우리가 직접 씁니다.
 # - 워커들은 `TF_CONFIG`로 서로를 찾습니다. 자동 샤딩은 모든 배치에서 각 워커에게 몫을 나눠 줍니다. 치프가
 #   모델을 저장합니다.
 # - 에포크마다 체크포인트를 저장하면, 워커를 잃어도 실행이 살아남습니다. 다시 시작한 실행은 거기서부터
 #   이어 갑니다.
-# - 분산 훈련은 장치마다 자기 계산 능력을 가져오고, 한 단계가 기울기를 주고받는 시간보다 훨씬 오래 걸릴 때
+# - 분산 학습은 장치마다 자기 계산 능력을 가져오고, 한 단계가 기울기를 주고받는 시간보다 훨씬 오래 걸릴 때
 #   도움이 됩니다. 이 컴퓨터의 두 코어에서는 시간만 더 듭니다.
 #
 # ## 다음

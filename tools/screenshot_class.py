@@ -36,8 +36,11 @@ import numpy as np
 from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("MNIST_COURSE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+# The browser settings, the 7 and the finger of the class browser test: the screenshot draws as the test does.
+sys.path.insert(0, str(REPO / "tests"))
+from test_browser import CHROMIUM, CHROMIUM_ARGS, SEVEN  # noqa: E402
+from test_browser_class import _touch_draw as touch_draw  # noqa: E402
+
 WIDTH, HEIGHT = 1280, 800  # a projector
 PHONE = "Pixel 7"
 NICKNAMES = [
@@ -45,7 +48,6 @@ NICKNAMES = [
     "Sofia", "Ravi", "Ines", "Emil", "Yara", "Noah", "Hana", "Diego", "Leila", "Finn", "Ada", "Kenji",
 ]  # fmt: skip
 PHONE_NICKNAME = "Sam"
-SEVEN = [[(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)]]  # the stroke tests/test_browser.py draws
 MAX_PNG_BYTES = 300_000
 
 
@@ -139,29 +141,6 @@ def stop(process: subprocess.Popen) -> None:
         except ProcessLookupError:
             pass
         process.wait(timeout=5)
-
-
-def touch_draw(page, strokes) -> None:
-    """Draw strokes (fractions of the canvas) with a finger: touch events through Chrome DevTools."""
-    canvas = page.locator(".mnist-pad-canvas")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    cdp = page.context.new_cdp_session(page)
-
-    def point(x, y):
-        return {"x": box["x"] + x * box["width"], "y": box["y"] + y * box["height"], "id": 0}
-
-    for stroke in strokes:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [point(*stroke[0])]})
-        for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
-            for step in range(1, 9):
-                share = step / 8
-                where = point(x0 + share * (x1 - x0), y0 + share * (y1 - y0))
-                cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [where]})
-                time.sleep(1 / 60)  # a finger's pace; all at once, Chromium swallows the next tap
-        time.sleep(0.15)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    cdp.detach()
 
 
 def save_small(png: bytes, target: Path, colors: int = 128) -> int:

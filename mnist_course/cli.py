@@ -12,11 +12,11 @@ import importlib
 import sys
 
 MODELS_EPILOG = """\
-which model: predict, draw, serve and evaluate use --model PATH (evaluate: MODEL_PATH) if given, else
+which model: predict, draw, serve, class and evaluate use --model PATH (evaluate: MODEL_PATH) if given, else
 the model `mnist-course train` saved (~/mnist-course/models/cnn.keras; $MNIST_COURSE_HOME moves it).
 A --model PATH that does not exist is an error. With no --model and no saved model, the command says so
 in one line (run `mnist-course train` first) and exits with status 2; add --train-if-missing to predict,
-draw or serve to train the course CNN and save it first instead.
+draw, serve or class to train the course CNN and save it first instead.
 """
 
 MODEL_HELP = "a .keras file (default: the model `mnist-course train` saved; none there: exit 2)"

@@ -20,7 +20,7 @@ import traitlets
 from mnist_course import config, predlog
 # The drawing itself: the pad, the desktop app and the class page read it the same way.
 from mnist_course.drawings import (  # noqa: F401
-    BLANK_MESSAGE, CANVAS_SIZE, INK_SIZE, NO_MODEL_MESSAGE, Reading, pad_ink_image, read_drawing, save_drawing,
+    BLANK_MESSAGE, CANVAS_SIZE, INK_SIZE, NO_MODEL_MESSAGE, WORDS, Reading, pad_ink_image, read_drawing, save_drawing,
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -48,7 +48,7 @@ PAD_TEXTS = {
         "save": "저장",
         "saveTitle": "그림을 그 숫자와 함께 내 숫자 폴더에 저장합니다",
         "seen": "모델이 보는 그림(28x28)",
-        "blank": "숫자를 그려 보세요",
+        "blank": WORDS["ko"]["blank"],
         "sure": "% 확신",
         "drawFirst": "먼저 숫자를 그린 다음 저장하세요.",
         "chooseLabel": "그린 숫자를 고른(숫자 선택...) 다음 저장을 누르세요.",
@@ -59,7 +59,7 @@ PAD_TEXTS = {
 PAD_MESSAGES = {
     "en": {"blank": BLANK_MESSAGE, "no_model": NO_MODEL_MESSAGE,
            "saved": "Saved as {label}: {name} ({count} {drawings} in {folder})", "one": "drawing", "many": "drawings"},
-    "ko": {"blank": "숫자를 그려 보세요", "no_model": "모델이 없습니다: pad.model = training.load_or_train_cnn()",
+    "ko": {"blank": WORDS["ko"]["blank"], "no_model": "모델이 없습니다: pad.model = training.load_or_train_cnn()",
            "saved": "{label}(으)로 저장했습니다: {name} ({folder}에 그림 {count}개)", "one": "", "many": ""},
 }  # fmt: skip
 

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_browser import _free_port
 
 from mnist_course import classroom, predlog
 
@@ -62,8 +62,8 @@ def ink_digits(mnist):
 
 
 def _drawing(code, student, key, ink, label):
-    return {"code": code, "student": student, "key": key, "label": label, "width": ink.shape[1],
-            "height": ink.shape[0], "ink": base64.b64encode(np.ascontiguousarray(ink).tobytes()).decode()}  # fmt: skip
+    """What a phone sends (``classroom.drawing_request``), with the key first as the tests name it."""
+    return classroom.drawing_request(code, student, ink, label, key=key)
 
 
 @pytest.fixture
@@ -267,12 +267,6 @@ def test_a_class_goes_on_after_a_restart_and_new_starts_another(class_model_path
 # ------------------------------------------------------------------------------------------------
 # The command, as a real server process
 # ------------------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _start(model_path, home, port, *extra):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import socket
 import sys
 
-from mnist_course.commands.common import CommandError, fail, resolve_model
+from mnist_course.commands.common import CommandError, check_port, fail, resolve_model, url_host
 from mnist_course.commands.serve import LOCAL_HOSTS
 
 #: Addresses that mean "every network of this computer".
@@ -38,10 +38,6 @@ def lan_address() -> str | None:
     return None
 
 
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
-
-
 def run(args) -> int:
     """Start the class server. Returns the exit status.
 
@@ -49,22 +45,15 @@ def run(args) -> int:
     """
     import importlib.util
 
-    from mnist_course import classroom, onnx_model, predlog
+    from mnist_course import classroom, config, onnx_model, predlog
 
     missing = [name for name in ("starlette", "uvicorn", "sse_starlette", "segno") if importlib.util.find_spec(name) is None]
     if missing:
         return fail("class", f"{', '.join(missing)} not installed. Run: pip install \"mnist-course[present]\"")
     host, port = args.host, args.port
-    try:  # a clear message now, instead of a traceback from uvicorn
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            # As uvicorn does: a server started again right after a crash may reuse its port at once.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host, port))
-            probe.listen(1)
-    except OSError as error:
-        return fail("class", f"cannot listen on {host} port {port} ({error.strerror}). "
-                             "Stop the other server or choose another port with --port.")  # fmt: skip
+    problem = check_port(host, port)  # a clear message now, instead of a traceback from uvicorn
+    if problem:
+        return fail("class", problem)
     try:
         model_path = resolve_model(getattr(args, "model", None), getattr(args, "train_if_missing", False))
     except CommandError as error:
@@ -82,7 +71,7 @@ def run(args) -> int:
         shown_host = lan_address() or "127.0.0.1"
     else:
         shown_host = host
-    base = f"http://{_url_host(shown_host)}:{port}"
+    base = f"http://{url_host(shown_host)}:{port}"
     join_url = f"{base}/join?code={room.state.code}"
     state = room.state
     if room.resumed:
@@ -91,7 +80,7 @@ def run(args) -> int:
     print(f"Class mode, round {state.round}. Join code: {state.code}")
     print(f"  Students open:   {base}/join  (or scan the QR code on the instructor's page)")
     print(f"  Instructor page: {base}/teacher?token={state.token}")
-    print(f"  Every drawing goes to the prediction log: {_shown(log.path)} (mnist-course log --source class)")
+    print(f"  Every drawing goes to the prediction log: {config.display_path(log.path)} (mnist-course log --source class)")
     if host in ALL_NETWORKS:
         print("Warning: listening on every network: anyone on this network can open the join page "
               "(only the code lets them draw, only the token opens the instructor page).")  # fmt: skip
@@ -114,9 +103,3 @@ def run(args) -> int:
         log.close()
     print("Stopped. Start it again to go on with this class.")
     return 0
-
-
-def _shown(path) -> str:
-    from mnist_course import config
-
-    return config.display_path(path)

@@ -5,7 +5,7 @@ treated the same way everywhere:
 
 - ``--model PATH`` that is not a file is always an error (a typo should not start a training run);
 - no ``--model`` and no saved model: an error that says to run ``mnist-course train``, exit status 2;
-- ``--train-if-missing`` (``predict``, ``draw``, ``serve``): train the course CNN and save it where
+- ``--train-if-missing`` (``predict``, ``draw``, ``serve``, ``class``): train the course CNN and save it where
   ``mnist-course train`` would, then go on.
 
 Lesson 06 shows ``mnist-course predict``; the README lists every command.
@@ -13,6 +13,7 @@ Lesson 06 shows ``mnist-course predict``; the README lists every command.
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -32,6 +33,30 @@ def fail(command: str, message) -> int:
     """Print ``mnist-course COMMAND: error: MESSAGE`` on stderr and return the exit status 2."""
     print(f"mnist-course {command}: error: {message}", file=sys.stderr, flush=True)
     return BAD_INPUT
+
+
+def check_port(host: str, port: int) -> str | None:
+    """None when a server can listen on ``host`` and ``port``; else one line that says why not and what to do.
+
+    Checked before a server starts (``serve``, ``class``), so a busy port is one clear line instead of a
+    traceback, or a server that quietly moves to another port. Like uvicorn and Voila, it allows a port
+    that a server stopped a moment ago still holds (``SO_REUSEADDR``), so a crashed server starts again at once.
+    """
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+            probe.listen(1)
+    except OSError as error:
+        return (f"cannot listen on {host} port {port} ({error.strerror}). "
+                "Stop the other server or choose another port with --port.")  # fmt: skip
+    return None
+
+
+def url_host(host: str) -> str:
+    """``host`` as it goes in an address: an IPv6 address in brackets (``[::1]``)."""
+    return f"[{host}]" if ":" in host else host
 
 
 def resolve_model(path=None, train_if_missing: bool = False) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from mnist_course.commands.common import CommandError, fail, resolve_model
+from mnist_course.commands.common import CommandError, check_port, fail, resolve_model, url_host
 
 #: Addresses only this computer can reach; any other ``--host`` gets a warning.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -26,7 +26,6 @@ def run(args) -> int:
     """
     import importlib.util
     import signal
-    import socket
     import subprocess
 
     from mnist_course import widgets
@@ -44,15 +43,10 @@ def run(args) -> int:
         print(f"mnist-course serve: the pad page is missing from the package: {widgets.PAD_NOTEBOOK}", file=sys.stderr)
         return 1
     host = args.host
-    try:  # a clear message now, instead of Voila quietly moving to another port
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.bind((host, args.port))
-    except OSError as error:
-        return fail("serve", f"cannot listen on {host} port {args.port} ({error.strerror}). "
-                             "Stop the other server or choose another port with --port.")  # fmt: skip
-    url_host = f"[{host}]" if ":" in host else host
-    print(f"Drawing pad: http://{url_host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    problem = check_port(host, args.port)  # a clear message now, instead of Voila quietly moving to another port
+    if problem:
+        return fail("serve", problem)
+    print(f"Drawing pad: http://{url_host(host)}:{args.port}/  (Ctrl+C stops it)", flush=True)
     if host not in LOCAL_HOSTS:
         print(f"Listening on {host}: anyone who can reach this computer can open the pad.", flush=True)
     command = [
